@@ -1,0 +1,3 @@
+from rules_py.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,309 @@
+"""The two forms the notice attaches (附件1 备案表, 附件2 花名册), as data.
+
+One definition per form drives both the blank workbook written at build time
+(:mod:`rules_py.blank_forms`) and the roster checker: header text and accepted synonyms, value type,
+allowed values, limits, width and the input prompt a clerk sees. The notice does not print the
+forms' layouts, so the columns are this project's proposal (notes/domain-research.md §3.3–3.4);
+years, titles, dates and thresholds come from the notice data.
+
+Standard library only: this module also runs in Pyodide.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from rules_py.notice import Notice
+
+# Column types. id_number and phone are text that looks like a number: the blank form stores them
+# as text so Excel never turns an 18-digit ID into 1.5E+17 (notes/domain.md, "Identity numbers").
+TEXT = "text"
+INTEGER = "integer"
+DECIMAL = "decimal"
+DATE = "date"
+CHOICE = "choice"
+ID_NUMBER = "id_number"
+PHONE = "phone"
+COLUMN_TYPES = (TEXT, INTEGER, DECIMAL, DATE, CHOICE, ID_NUMBER, PHONE)
+TEXT_STORED = (ID_NUMBER, PHONE)
+
+# Excel refuses longer input prompts and prompt titles (MS-OI29500 §2.1.613).
+MAX_PROMPT = 255
+MAX_PROMPT_TITLE = 32
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str                       # stable English name; the roster checker's problem `field`
+    header: str                    # header text written to the blank form
+    synonyms: tuple[str, ...]      # other headers real workbooks use for the same column
+    type: str                      # one of COLUMN_TYPES
+    required: bool
+    width: float                   # Excel character units
+    prompt: str                    # input prompt shown when the cell is selected
+    example: str = ""
+    allowed: tuple[str, ...] = ()  # the drop-down list of a CHOICE column
+    min_value: float | None = None
+    max_value: float | None = None
+    length: int | None = None      # exact text length (ID numbers)
+    sum_of: tuple[str, ...] = ()   # keys this column adds up; written as a formula, never typed
+    not_before: str | None = None  # key of a DATE column this date may not precede
+    clause: str | None = None      # notice clause the column's rule rests on
+
+    @property
+    def computed(self) -> bool:
+        return bool(self.sum_of)
+
+    @property
+    def accepted_headers(self) -> frozenset[str]:
+        """Every header, normalised, that names this column in a workbook."""
+        return frozenset(normalise_header(h) for h in (self.header, *self.synonyms))
+
+
+@dataclass(frozen=True)
+class Form:
+    id: str
+    attachment: str                           # "附件1", printed above the title as in the notice
+    title: str
+    filename: str                             # ASCII, safe in a URL
+    download_name: str                        # what the clerk's browser saves it as
+    sheet_name: str
+    header_lines: tuple[tuple[str, ...], ...]  # 填报单位、联系人… one tuple per printed line
+    columns: tuple[Column, ...]
+    blank_rows: int
+    signature_line: str
+    notes: tuple[str, ...]                    # 填表说明, each sentence citing its clause
+    clause: str                               # where the notice names this form
+
+    # Layout shared by the writer and the checker: 附件 label, title, header lines, column headers.
+    @property
+    def header_row(self) -> int:
+        return 3 + len(self.header_lines)
+
+    @property
+    def first_data_row(self) -> int:
+        return self.header_row + 1
+
+    @property
+    def last_data_row(self) -> int:
+        return self.header_row + self.blank_rows
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(f"form {self.id} has no column {key!r}")
+
+    def column_for_header(self, text: object) -> Column | None:
+        """The column a workbook's header cell names, by its text or any synonym."""
+        if not isinstance(text, str):
+            return None
+        wanted = normalise_header(text)
+        for col in self.columns:
+            if wanted in col.accepted_headers:
+                return col
+        return None
+
+
+def normalise_header(text: str) -> str:
+    """Compare headers as people type them: NFKC turns full-width forms into half-width
+    (（）→(), ＡＢ→AB), whitespace and line breaks inside a header vanish, a trailing
+    required-marker '*' is dropped, and Latin letters are case-folded."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(folded.split()).strip("*").casefold()
+
+
+def _signature_line() -> str:
+    # Full-width spaces leave room to sign on paper.
+    gap = "\u3000" * 6
+    return f"单位负责人（签字）：{gap}审核人：{gap}填报人：{gap}（单位盖章）"
+
+
+def _date_line() -> str:
+    gap = "\u3000" * 2
+    return f"填报日期：{gap}年{gap}月{gap}日"
+
+
+def _plan(notice: Notice) -> Form:
+    year = notice.year
+    start, end = notice.data["training_year"]["start"], notice.data["training_year"]["end"]
+    max_hours = notice.input_limits["max_hours_per_activity"]
+    cite = notice.cite
+    columns = (
+        Column("seq", "序号", ("编号", "顺序号", "No."), INTEGER, False, 5,
+               "按1、2、3……顺序填写，每个培训项目一行。", "1", min_value=1),
+        Column("project_name", "培训项目名称", ("项目名称", "培训项目", "培训班名称", "培训名称"),
+               TEXT, True, 20, "填写培训项目（培训班）全称。",
+               f"{year}年全区中小学教师信息技术应用能力提升培训"),
+        Column("organizer", "主办单位", ("组织单位", "举办单位", "承办单位"), TEXT, True, 16,
+               "填写组织培训的单位。事业单位自行组织的培训需经主管部门审核同意后开展"
+               f"（{cite('s2-4-1')}）。", "区教育局", clause="s2-4-1"),
+        Column("category", "培训类别", ("科目类别", "科目", "类别"), CHOICE, True, 10,
+               "从下拉列表选择：公需科目或专业科目。", "专业科目",
+               allowed=("公需科目", "专业科目"), clause="s2-2"),
+        Column("start_date", "培训开始日期", ("开始日期", "开始时间", "培训开始时间"), DATE, True, 12,
+               f"培训开始的日期，须在{year}年度内。日期按“{year}-03-15”格式填写。", f"{year}-04-07",
+               clause="s2-1"),
+        Column("end_date", "培训结束日期", ("结束日期", "结束时间", "培训结束时间"), DATE, True, 12,
+               f"培训结束的日期，不早于开始日期，须在{year}年度内。日期按“{year}-03-15”格式填写。", f"{year}-04-11",
+               not_before="start_date", clause="s2-1"),
+        Column("venue", "培训地点", ("地点", "培训场所"), TEXT, True, 14,
+               "面授填写具体地点；网络培训填写平台名称或网址，如 nmgcf.chinahrt.com。",
+               "松山区教师发展中心"),
+        Column("content", "培训内容", ("主要内容", "培训主要内容"), TEXT, True, 24,
+               "简要填写培训内容（新理论、新知识、新技术、新方法等），应与参训人员岗位和申报职称专业"
+               f"系列相一致（{cite('s2-2-2')}）。", "信息技术与学科教学融合", clause="s2-2-2"),
+        Column("mode", "培训方式", ("培训形式", "方式"), CHOICE, True, 9,
+               "从下拉列表选择：面授、网络或混合（面授与网络结合）。", "混合",
+               allowed=("面授", "网络", "混合")),
+        Column("teachers", "师资情况", ("师资", "授课教师", "授课人"), TEXT, True, 20,
+               "填写授课人姓名、单位、职称或职务，多人用“；”分隔。", "张××，赤峰学院，教授"),
+        Column("participants", "培训人员范围", ("培训对象", "参训人员范围", "培训人员"), TEXT, True, 16,
+               "填写参训人员的单位、专业或岗位范围。", "全区中小学专任教师"),
+        Column("expected_count", "预计人数", ("人数", "参训人数", "计划人数"), INTEGER, True, 8,
+               "填写预计参训人数（整数）。", "300", min_value=1, max_value=100000),
+        Column("planned_hours", "计划学时", ("学时", "培训学时"), DECIMAL, True, 8,
+               f"每人可获得的学时。标准不明确的按{notice.minutes_per_hour}分钟计1学时"
+               f"（{cite('s2-4')}）。", "40", min_value=0, max_value=max_hours, clause="s2-4"),
+        Column("assessment", "考核方式", ("考核", "考核形式"), TEXT, True, 12,
+               "如：闭卷考试、在线考试、撰写心得、实操考核。", "在线考试"),
+        Column("remarks", "备注", ("说明",), TEXT, False, 12, "其他需要说明的情况。", ""),
+    )
+    notes = (
+        f"本表依据{cite('s2-6-1')}填写：培训计划包括培训时间和地点、内容和方式、师资情况和培训人员范围等。"
+        "每个培训项目填写一行。",
+        f"各行业主管部门务必于{_cn_date(notice.data['filing']['roster_deadline'])}前，将{year}年度继续教育"
+        f"专业科目培训计划等情况向{notice.data['issuer']}报备，逾期不予受理（{cite('s6')}）。",
+        f"培训时间须在{_cn_date(start)}至{_cn_date(end)}之间（{cite('s2-1')}）。",
+        f"事业单位自行组织的培训需经主管部门审核同意后开展（{cite('s2-4-1')}）。",
+        f"培训工作结束后{notice.data['filing']['training_report_within_days'] // 7}周内，将培训情况报告"
+        f"（含本表和花名册）提交至{notice.data['issuer']}（{cite('s2-6-1')}）。",
+        f"学时标准不明确或与继续教育学时要求不一致的，按{notice.minutes_per_hour}分钟计1学时（{cite('s2-4')}）。",
+        f"通知未印发本表的具体样式，本表为参考格式，以{notice.data['issuer']}的要求为准。"
+        f"业务咨询电话：{notice.data['enquiry_phone']}。",
+    )
+    return Form(
+        id="plan",
+        attachment="附件1",
+        title="专业技术人员年度培训计划备案表",
+        filename=f"{notice.id}-plan.xlsx",
+        download_name=f"附件1 专业技术人员年度培训计划备案表（{year}年度）.xlsx",
+        sheet_name="培训计划备案表",
+        header_lines=((f"计划年度：{year}年", "填报单位（行业主管部门，盖章）：", "联系人：", "联系电话：",
+                       _date_line()),),
+        columns=columns,
+        blank_rows=50,
+        signature_line=_signature_line(),
+        notes=notes,
+        clause="s2-6-1",
+    )
+
+
+def _roster(notice: Notice) -> Form:
+    year = notice.year
+    req = notice.requirements
+    max_hours = notice.input_limits["max_hours_per_activity"]
+    cite = notice.cite
+    hours_rule = (f"{year}年度公需科目不少于{req['public_hours']}学时、专业科目不少于"
+                  f"{req['professional_hours']}学时（{cite('s2-1')}）")
+    columns = (
+        Column("seq", "序号", ("编号", "顺序号", "No."), INTEGER, False, 5,
+               "按1、2、3……顺序填写，每人一行。", "1", min_value=1),
+        Column("name", "姓名", ("人员姓名", "学员姓名", "名字"), TEXT, True, 9,
+               "填写与身份证一致的姓名。", "张三"),
+        Column("sex", "性别", (), CHOICE, True, 5,
+               "从下拉列表选择男或女，须与身份证号码第17位一致（奇数为男，偶数为女）。", "男",
+               allowed=("男", "女")),
+        Column("id_number", "身份证号码", ("身份证号", "公民身份号码", "身份证", "身份证件号码",
+                                          "证件号码", "证件号"),
+               ID_NUMBER, True, 21,
+               "填写18位居民身份证号码，末位X用大写。本列已设为文本格式，请勿改为数值或常规格式，"
+               "否则后几位会变成0。", "150404198005010010", length=18),
+        Column("employer", "工作单位", ("单位", "单位名称", "所在单位", "工作单位名称"), TEXT, True, 22,
+               "填写单位全称。", "松山区第一中学"),
+        Column("title", "专业技术职务（职称）", ("专业技术职务", "职称", "现任职称", "专业技术职称",
+                                              "职务（职称）", "职称名称"),
+               TEXT, True, 14, "填写现任专业技术职务（职称），如“中学一级教师”；尚未取得的填“无”。",
+               "中学一级教师"),
+        Column("specialty", "从事专业", ("专业", "所从事专业", "现从事专业", "岗位专业"), TEXT, True, 12,
+               "填写现从事的专业或岗位。", "初中数学"),
+        Column("public_hours", "公需科目学时", ("公需学时", "公需科目", "公需课学时", "公需"),
+               DECIMAL, True, 8, f"填写已完成的公需科目学时（数字）。{hours_rule}。",
+               str(req["public_hours"]), min_value=0, max_value=max_hours, clause="s2-1"),
+        Column("professional_hours", "专业科目学时", ("专业学时", "专业科目", "专业课学时"),
+               DECIMAL, True, 8,
+               f"填写已完成的专业科目学时（数字）。标准不明确的按{notice.minutes_per_hour}分钟计1学时"
+               f"（{cite('s2-4')}）。", str(req["professional_hours"]),
+               min_value=0, max_value=max_hours, clause="s2-1"),
+        Column("total_hours", "合计学时", ("合计", "总学时", "学时合计", "总计"), DECIMAL, False, 8,
+               "自动计算（公需科目学时＋专业科目学时），无需填写。",
+               str(req["public_hours"] + req["professional_hours"]),
+               min_value=0, max_value=2 * max_hours, sum_of=("public_hours", "professional_hours"),
+               clause="s2-1"),
+        Column("training_mode", "培训方式", ("培训形式", "学习方式"), CHOICE, True, 11,
+               "从下拉列表选择：网络培训、面授培训、网络+面授或其他。", "网络+面授",
+               allowed=("网络培训", "面授培训", "网络+面授", "其他")),
+        Column("phone", "联系电话", ("手机号", "手机号码", "手机", "电话", "联系方式", "电话号码"),
+               PHONE, True, 13, "填写11位手机号码，或带区号的固定电话，如0476-8466847。本列为文本格式。",
+               "13900000000"),
+        Column("remarks", "备注", ("说明",), TEXT, False, 14,
+               "符合学时减免情形的，注明情形，如“男满55周岁”“非公有制经济领域”。", ""),
+    )
+    deadline = _cn_date(notice.data["filing"]["roster_deadline"])
+    notes = (
+        "每名专业技术人员填写一行，公需科目学时和专业科目学时分别填写，合计学时自动计算。",
+        f"学时要求：年度累计不少于{req['total_hours']}学时，其中公需科目不少于{req['public_hours']}学时，"
+        f"专业科目不少于{req['professional_hours']}学时；{year}年度培训时间为"
+        f"{_cn_date(notice.data['training_year']['start'])}至{_cn_date(notice.data['training_year']['end'])}"
+        f"（{cite('s2-1')}）。",
+        f"各行业主管部门务必于{deadline}前，将本行业《{year}年专业技术人员继续教育培训花名册》"
+        f"向{notice.data['issuer']}报备，逾期不予受理（{cite('s6')}）；培训结束后"
+        f"{notice.data['filing']['training_report_within_days'] // 7}周内随培训情况报告再次提交"
+        f"（{cite('s2-6-1')}）。",
+        "身份证号码列已设为文本格式：请直接输入18位号码，末位X大写。如从其他表格复制，请先确认源表该列"
+        "也是文本格式，否则后三位会丢失且无法恢复。",
+        f"学时标准不明确或与继续教育学时要求不一致的，按{notice.minutes_per_hour}分钟计1学时（{cite('s2-4')}）。",
+        f"符合学时减免规定（{cite('s2-5')}）的人员，请在备注栏注明情形。",
+        f"通知未印发本表的具体样式，本表为参考格式，以{notice.data['issuer']}的要求为准。"
+        f"业务咨询电话：{notice.data['enquiry_phone']}。",
+    )
+    title = f"{year}年专业技术人员继续教育培训花名册"
+    return Form(
+        id="roster",
+        attachment="附件2",
+        title=title,
+        filename=f"{notice.id}-roster.xlsx",
+        download_name=f"附件2 {title}.xlsx",
+        sheet_name="花名册",
+        header_lines=(("填报单位（盖章）：", "行业主管部门：", "联系人：", "联系电话：", _date_line()),),
+        columns=columns,
+        blank_rows=200,
+        signature_line=_signature_line(),
+        notes=notes,
+        clause="s2-6-1",
+    )
+
+
+def _cn_date(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def forms_for(notice: Notice) -> list[Form]:
+    """The notice's attachments in order: 附件1 (plan), 附件2 (roster)."""
+    return [_plan(notice), _roster(notice)]
+
+
+def form_by_id(notice: Notice, form_id: str) -> Form:
+    for form in forms_for(notice):
+        if form.id == form_id:
+            return form
+    raise KeyError(f"notice {notice.id} has no form {form_id!r}")

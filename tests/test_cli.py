@@ -1,0 +1,62 @@
+"""The command line as a person uses it: exit codes, Chinese messages, no tracebacks."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "person-senior-2025.json"
+
+
+def run_cli(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "rules_py", *args], input=stdin,
+                          capture_output=True, text=True, encoding="utf-8")
+
+
+def test_design_example_json_has_the_contract_shape():
+    done = run_cli("check", str(EXAMPLE), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert set(result) >= {"notice", "years", "application", "messages"}
+    assert [y["year"] for y in result["years"]] == [2023, 2024, 2025]
+    seminar = result["years"][2]["credits"][1]
+    assert seminar == {"activity": 1, "subject": "professional", "hours": 60, "clause": "s2-4-3"}
+    assert result["application"]["years_required"] == [2023, 2024, 2025]
+    # Born 1975-06-30, a man is 50 on 2025-12-31: one complete year among the three suffices.
+    assert result["application"]["status"] == "met"
+    assert [e["code"] for e in result["application"]["exemptions"]] == ["age_one_year"]
+
+
+def test_summary_is_chinese_and_names_the_clause():
+    done = run_cli("check", str(EXAMPLE))
+    assert done.returncode == 0
+    assert "结论：已满足" in done.stdout
+    assert "通知 二（五）1" in done.stdout
+    assert "2024 年公需科目尚差 30 学时" in done.stdout
+
+
+@pytest.mark.parametrize("stdin, expected", [
+    pytest.param('{"sex": "male", "birth_date": "1975-02-30", "application": {"level": "senior", "year": 2025}}',
+                 "「出生日期」不是有效日期", id="impossible-date"),
+    pytest.param('{"activities": [{"year": 2025, "kind": "course", "hours": 3}]}',
+                 "第 1 条培训记录的「培训类型」无法识别", id="unknown-kind"),
+    pytest.param('{"activities": [{"year": 2025, "kind": "seminar", "hours": -3}]}',
+                 "第 1 条培训记录的「学时」不能为负数", id="negative-hours"),
+    pytest.param('{"activities": [{"year": 2025, "kind": "unit_training", "hours": 3}]}',
+                 "第 1 条培训记录的「科目」必须填写", id="unit-training-without-subject"),
+    pytest.param("not json", "标准输入不是有效的 JSON", id="not-json"),
+    pytest.param("[1, 2]", "输入应为一个对象", id="json-not-an-object"),
+])
+def test_bad_input_exits_2_with_a_chinese_message(stdin, expected):
+    done = run_cli("check", "-", stdin=stdin)
+    assert done.returncode == 2
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_missing_file_and_unknown_command_exit_2():
+    assert "找不到文件" in run_cli("check", "/no/such/file.json").stderr
+    done = run_cli("frobnicate")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
