@@ -4,12 +4,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 DEPS   := $(VENV)/.deps-installed
 
-.PHONY: site test serve bench chromium clean
+.PHONY: site test serve bench system-packages clean
 
 site: $(DEPS)
 	$(PY) build.py
 
-test: $(DEPS) chromium
+test: $(DEPS) system-packages
 	$(PY) -m pytest
 
 serve: site
@@ -21,11 +21,15 @@ $(DEPS): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[site,test]'
 	touch $@
 
-# Browser tests drive Debian's chromium (Playwright's own browser download is not reachable here).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "chromium missing: installing Debian's package"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
+# Browser tests drive Debian's chromium (Playwright's own browser download is not reachable here);
+# the forms tests open the blank .xlsx in LibreOffice as a clerk would; CJK fonts for both.
+SYSTEM_PACKAGES := chromium libreoffice-calc-nogui fonts-noto-cjk
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 clean:
 	rm -rf site build dist $(VENV) node_modules

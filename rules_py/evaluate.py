@@ -82,8 +82,7 @@ def _messages(person: Person, statuses: dict[int, YearStatus], outcome: Outcome,
             notice.exemptions["age_not_restrictive"]["clause"]))
     if outcome.status == "not_met" and any(y.year == application.year for y in outcome.missing):
         messages.append(_message("info", "current_year_open",
-            f"{application.year} 年度的学时在年底前仍可完成，可在申报前补齐。",
-            notice.windows["clause"] if application.level != "assessment" else notice.assessment["clause"]))
+            f"{application.year} 年度的学时在年底前仍可完成，可在申报前补齐。", outcome.clauses[0]))
     if outcome.status == "not_restrictive":
         clause = next(e.clause for e in outcome.exemptions if e.code in outcome.applied and e.status)
         messages.append(_message("info", "not_restrictive_reference",

@@ -11,6 +11,7 @@ Standard library only: this module also runs in Pyodide.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
@@ -44,8 +45,8 @@ class Column:
     prompt: str                    # input prompt shown when the cell is selected
     example: str = ""
     allowed: tuple[str, ...] = ()  # the drop-down list of a CHOICE column
-    min_value: float | None = None
-    max_value: float | None = None
+    min_value: float | dt.date | None = None  # a date for DATE columns
+    max_value: float | dt.date | None = None
     length: int | None = None      # exact text length (ID numbers)
     sum_of: tuple[str, ...] = ()   # keys this column adds up; written as a formula, never typed
     not_before: str | None = None  # key of a DATE column this date may not precede
@@ -116,15 +117,16 @@ class Form:
 
 def normalise_header(text: str) -> str:
     """Compare headers as people type them: NFKC turns full-width forms into half-width
-    (（）→(), ＡＢ→AB), whitespace and line breaks inside a header vanish, a trailing
-    required-marker '*' is dropped, and Latin letters are case-folded."""
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(folded.split()).strip("*").casefold()
+    (（）→(), ＡＢ→AB), whitespace and line breaks inside a header vanish, a required-marker
+    '*' at either end is dropped, and Latin letters are case-folded. The last NFKC recomposes
+    what removing a space split apart (NFKC turns '´' into a space and a combining accent)."""
+    folded = "".join(unicodedata.normalize("NFKC", text).split()).strip("*").casefold()
+    return unicodedata.normalize("NFKC", folded)
 
 
 def _signature_line() -> str:
     # Full-width spaces leave room to sign on paper.
-    gap = "\u3000" * 6
+    gap = "\u3000" * 8
     return f"单位负责人（签字）：{gap}审核人：{gap}填报人：{gap}（单位盖章）"
 
 
@@ -142,41 +144,41 @@ def _plan(notice: Notice) -> Form:
         Column("seq", "序号", ("编号", "顺序号", "No."), INTEGER, False, 5,
                "按1、2、3……顺序填写，每个培训项目一行。", "1", min_value=1),
         Column("project_name", "培训项目名称", ("项目名称", "培训项目", "培训班名称", "培训名称"),
-               TEXT, True, 20, "填写培训项目（培训班）全称。",
+               TEXT, True, 16, "填写培训项目（培训班）全称。",
                f"{year}年全区中小学教师信息技术应用能力提升培训"),
-        Column("organizer", "主办单位", ("组织单位", "举办单位", "承办单位"), TEXT, True, 16,
+        Column("organizer", "主办单位", ("组织单位", "举办单位", "承办单位"), TEXT, True, 12,
                "填写组织培训的单位。事业单位自行组织的培训需经主管部门审核同意后开展"
                f"（{cite('s2-4-1')}）。", "区教育局", clause="s2-4-1"),
         Column("category", "培训类别", ("科目类别", "科目", "类别"), CHOICE, True, 10,
                "从下拉列表选择：公需科目或专业科目。", "专业科目",
                allowed=("公需科目", "专业科目"), clause="s2-2"),
-        Column("start_date", "培训开始日期", ("开始日期", "开始时间", "培训开始时间"), DATE, True, 12,
+        Column("start_date", "培训开始日期", ("开始日期", "开始时间", "培训开始时间"), DATE, True, 11,
                f"培训开始的日期，须在{year}年度内。日期按“{year}-03-15”格式填写。", f"{year}-04-07",
-               clause="s2-1"),
-        Column("end_date", "培训结束日期", ("结束日期", "结束时间", "培训结束时间"), DATE, True, 12,
+               min_value=start, max_value=end, clause="s2-1"),
+        Column("end_date", "培训结束日期", ("结束日期", "结束时间", "培训结束时间"), DATE, True, 11,
                f"培训结束的日期，不早于开始日期，须在{year}年度内。日期按“{year}-03-15”格式填写。", f"{year}-04-11",
-               not_before="start_date", clause="s2-1"),
-        Column("venue", "培训地点", ("地点", "培训场所"), TEXT, True, 14,
+               min_value=start, max_value=end, not_before="start_date", clause="s2-1"),
+        Column("venue", "培训地点", ("地点", "培训场所"), TEXT, True, 12,
                "面授填写具体地点；网络培训填写平台名称或网址，如 nmgcf.chinahrt.com。",
                "松山区教师发展中心"),
-        Column("content", "培训内容", ("主要内容", "培训主要内容"), TEXT, True, 24,
+        Column("content", "培训内容", ("主要内容", "培训主要内容"), TEXT, True, 20,
                "简要填写培训内容（新理论、新知识、新技术、新方法等），应与参训人员岗位和申报职称专业"
                f"系列相一致（{cite('s2-2-2')}）。", "信息技术与学科教学融合", clause="s2-2-2"),
         Column("mode", "培训方式", ("培训形式", "方式"), CHOICE, True, 9,
                "从下拉列表选择：面授、网络或混合（面授与网络结合）。", "混合",
                allowed=("面授", "网络", "混合")),
-        Column("teachers", "师资情况", ("师资", "授课教师", "授课人"), TEXT, True, 20,
+        Column("teachers", "师资情况", ("师资", "授课教师", "授课人"), TEXT, True, 16,
                "填写授课人姓名、单位、职称或职务，多人用“；”分隔。", "张××，赤峰学院，教授"),
-        Column("participants", "培训人员范围", ("培训对象", "参训人员范围", "培训人员"), TEXT, True, 16,
+        Column("participants", "培训人员范围", ("培训对象", "参训人员范围", "培训人员"), TEXT, True, 14,
                "填写参训人员的单位、专业或岗位范围。", "全区中小学专任教师"),
         Column("expected_count", "预计人数", ("人数", "参训人数", "计划人数"), INTEGER, True, 8,
                "填写预计参训人数（整数）。", "300", min_value=1, max_value=100000),
         Column("planned_hours", "计划学时", ("学时", "培训学时"), DECIMAL, True, 8,
                f"每人可获得的学时。标准不明确的按{notice.minutes_per_hour}分钟计1学时"
                f"（{cite('s2-4')}）。", "40", min_value=0, max_value=max_hours, clause="s2-4"),
-        Column("assessment", "考核方式", ("考核", "考核形式"), TEXT, True, 12,
+        Column("assessment", "考核方式", ("考核", "考核形式"), TEXT, True, 10,
                "如：闭卷考试、在线考试、撰写心得、实操考核。", "在线考试"),
-        Column("remarks", "备注", ("说明",), TEXT, False, 12, "其他需要说明的情况。", ""),
+        Column("remarks", "备注", ("说明",), TEXT, False, 8, "其他需要说明的情况。", ""),
     )
     notes = (
         f"本表依据{cite('s2-6-1')}填写：培训计划包括培训时间和地点、内容和方式、师资情况和培训人员范围等。"
@@ -201,7 +203,7 @@ def _plan(notice: Notice) -> Form:
         header_lines=((f"计划年度：{year}年", "填报单位（行业主管部门，盖章）：", "联系人：", "联系电话：",
                        _date_line()),),
         columns=columns,
-        blank_rows=50,
+        blank_rows=30,
         signature_line=_signature_line(),
         notes=notes,
         clause="s2-6-1",
@@ -232,7 +234,7 @@ def _roster(notice: Notice) -> Form:
                "填写单位全称。", "松山区第一中学"),
         Column("title", "专业技术职务（职称）", ("专业技术职务", "职称", "现任职称", "专业技术职称",
                                               "职务（职称）", "职称名称"),
-               TEXT, True, 14, "填写现任专业技术职务（职称），如“中学一级教师”；尚未取得的填“无”。",
+               TEXT, True, 13, "填写现任专业技术职务（职称），如“中学一级教师”；尚未取得的填“无”。",
                "中学一级教师"),
         Column("specialty", "从事专业", ("专业", "所从事专业", "现从事专业", "岗位专业"), TEXT, True, 12,
                "填写现从事的专业或岗位。", "初中数学"),

@@ -39,7 +39,8 @@ def credit_activity(activity: Activity, person: Person, notice: Notice) -> Credi
     required_flag = spec.get("requires")
     if required_flag and not getattr(person, required_flag):
         return NotCredited(activity.index, activity.year, activity.kind, required_flag, clause)
-    if spec.get("requires_application") and person.application.level == "none":
+    levels = spec.get("requires_application_levels")
+    if levels and person.application.level not in levels:
         return NotCredited(activity.index, activity.year, activity.kind, "application", clause)
     return Credit(activity=activity.index, year=activity.year, subject=activity.subject,
                   hours=activity.hours or Fraction(0), clause=clause,

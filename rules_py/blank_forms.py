@@ -1,0 +1,301 @@
+"""Write the blank 附件1 / 附件2 workbooks from the forms spec (:mod:`rules_py.forms`).
+
+A clerk downloads these, fills them in Excel or WPS and files them; the roster checker later reads
+them back. Everything a workbook enforces (drop-downs, number limits, text-formatted ID column,
+the 合计 formula, print layout) comes from the spec, so the checker and the form never disagree.
+Output is byte-reproducible: same spec, same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import pathlib
+import re
+import unicodedata
+import zipfile
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from rules_py.forms import (CHOICE, DATE, DECIMAL, ID_NUMBER, INTEGER, MAX_PROMPT_TITLE, TEXT_STORED,
+                            Column, Form, forms_for)
+from rules_py.notice import Notice
+
+# One fixed moment for docProps and every zip member, so a rebuild never changes a byte.
+FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+
+FONT_NAME = "宋体"
+FONT = Font(name=FONT_NAME, size=11)
+FONT_BOLD = Font(name=FONT_NAME, size=11, bold=True)
+FONT_TITLE = Font(name=FONT_NAME, size=18, bold=True)
+FONT_LABEL = Font(name="黑体", size=12)
+FONT_SMALL = Font(name=FONT_NAME, size=9)
+THIN = Side(style="thin", color="FF000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill(fill_type="solid", start_color="FFD9D9D9", end_color="FFD9D9D9")
+COMPUTED_FILL = PatternFill(fill_type="solid", start_color="FFF2F2F2", end_color="FFF2F2F2")
+WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+TEXT_FORMAT = "@"
+DATE_FORMAT = "yyyy-mm-dd"
+LINE_HEIGHT = 14.5  # points per printed line at 11 pt
+ERROR_TITLE = "输入有误"
+NOTES_SHEET = "填表说明"
+
+
+def form_workbook_bytes(form: Form) -> bytes:
+    """The blank workbook of ``form`` as .xlsx bytes, identical on every run."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = form.sheet_name
+    _write_form_sheet(ws, form)
+    _write_notes_sheet(wb.create_sheet(NOTES_SHEET), form)
+    wb.properties.title = form.title
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return reproducible_xlsx(buffer.getvalue())
+
+
+def write_blank_forms(out_dir: str | pathlib.Path, notice: Notice) -> list[pathlib.Path]:
+    """Write every form of ``notice`` into ``out_dir``; returns the paths in attachment order."""
+    out = pathlib.Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for form in forms_for(notice):
+        path = out / form.filename
+        path.write_bytes(form_workbook_bytes(form))
+        paths.append(path)
+    return paths
+
+
+def reproducible_xlsx(data: bytes, when: dt.datetime = FIXED_TIME) -> bytes:
+    """Re-pack an .xlsx so its bytes depend only on its content.
+
+    openpyxl stamps docProps with the save time and zipfile stamps each member with the local
+    time (notes/tech.md §5.4); both are set to ``when``. Member order is kept as written.
+    """
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
+            member = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o600 << 16
+            dst.writestr(member, content, compresslevel=6)
+    return out.getvalue()
+
+
+# -- the form sheet ---------------------------------------------------------------------------
+
+def _write_form_sheet(ws: Worksheet, form: Form) -> None:
+    ncols = len(form.columns)
+    last_col = get_column_letter(ncols)
+    widths = [c.width for c in form.columns]
+    for index, col in enumerate(form.columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = col.width
+
+    ws["A1"] = form.attachment
+    ws["A1"].font = FONT_LABEL
+    ws["A2"] = form.title
+    ws["A2"].font = FONT_TITLE
+    ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(f"A2:{last_col}2")
+    ws.row_dimensions[2].height = 36
+
+    for row, labels in enumerate(form.header_lines, start=form.header_row - len(form.header_lines)):
+        weights = [_display_width(label) + 10 for label in labels]
+        for label, (first, last) in zip(labels, _spans(widths, weights)):
+            cell = ws.cell(row=row, column=first + 1, value=label)
+            cell.font = FONT
+            cell.alignment = Alignment(horizontal="left", vertical="center", shrink_to_fit=True)
+            if last > first:
+                ws.merge_cells(start_row=row, start_column=first + 1, end_row=row, end_column=last + 1)
+        ws.row_dimensions[row].height = 24
+
+    header = form.header_row
+    for index, col in enumerate(form.columns, start=1):
+        cell = ws.cell(row=header, column=index, value=col.header)
+        cell.font, cell.alignment, cell.border, cell.fill = FONT_BOLD, WRAP_CENTER, BOX, HEADER_FILL
+    ws.row_dimensions[header].height = max(_lines(c.header, c.width) for c in form.columns) * LINE_HEIGHT + 6
+
+    for index, col in enumerate(form.columns, start=1):
+        _format_data_cells(ws, form, index, col)
+        _add_validation(ws, form, index, col)
+
+    sign_row = form.last_data_row + 2
+    ws.cell(row=sign_row, column=1, value=form.signature_line).font = FONT
+    ws.merge_cells(start_row=sign_row, start_column=1, end_row=sign_row, end_column=ncols)
+    ws.row_dimensions[sign_row].height = 30
+    ws.cell(row=sign_row + 1, column=1, value=f"注：填表要求见本工作簿“{NOTES_SHEET}”工作表。").font = FONT_SMALL
+    ws.merge_cells(start_row=sign_row + 1, start_column=1, end_row=sign_row + 1, end_column=ncols)
+
+    ws.freeze_panes = f"A{form.first_data_row}"
+    ws.print_title_rows = f"{header}:{header}"
+    ws.print_area = f"A1:{last_col}{sign_row + 1}"
+    _page_setup(ws)
+
+
+def _format_data_cells(ws: Worksheet, form: Form, index: int, col: Column) -> None:
+    centred = col.type in (INTEGER, DECIMAL, CHOICE, DATE)
+    number_format = TEXT_FORMAT if col.type in TEXT_STORED else DATE_FORMAT if col.type == DATE else None
+    sources = [get_column_letter(form.keys.index(key) + 1) for key in col.sum_of]
+    for row in range(form.first_data_row, form.last_data_row + 1):
+        cell = ws.cell(row=row, column=index)
+        cell.font, cell.border = FONT, BOX
+        cell.alignment = WRAP_CENTER if centred else WRAP_LEFT
+        if number_format:
+            cell.number_format = number_format
+        if sources:
+            # Blank while the row is blank, so an unused row prints empty and is not read as 0 hours.
+            refs = [f"{s}{row}" for s in sources]
+            empty = ",".join(f'{r}=""' for r in refs)
+            cell.value = f'=IF(AND({empty}),"",{"+".join(f"N({r})" for r in refs)})'
+            cell.fill = COMPUTED_FILL
+
+
+def _add_validation(ws: Worksheet, form: Form, index: int, col: Column) -> None:
+    letter = get_column_letter(index)
+    first = f"{letter}{form.first_data_row}"
+    dv = DataValidation(allow_blank=True, showInputMessage=True,
+                        promptTitle=col.header[:MAX_PROMPT_TITLE], prompt=col.prompt)
+    error = None
+    if col.type == CHOICE:
+        dv.type, dv.formula1 = "list", '"' + ",".join(col.allowed) + '"'
+        error = "请从下拉列表中选择：" + "、".join(col.allowed) + "。"
+    elif col.type in (INTEGER, DECIMAL) and not col.computed:
+        dv.type = "whole" if col.type == INTEGER else "decimal"
+        kind = "整数" if col.type == INTEGER else "数字"
+        if col.max_value is None:
+            dv.operator, dv.formula1 = "greaterThanOrEqual", _num(col.min_value)
+            error = f"请输入不小于{_num(col.min_value)}的{kind}。"
+        else:
+            dv.operator, dv.formula1, dv.formula2 = "between", _num(col.min_value), _num(col.max_value)
+            error = f"请输入{_num(col.min_value)}到{_num(col.max_value)}之间的{kind}。"
+    elif col.type == DATE:
+        start, end = _excel_date(col.min_value), _excel_date(col.max_value)
+        if col.not_before:
+            earlier = f"{get_column_letter(form.keys.index(col.not_before) + 1)}{form.first_data_row}"
+            dv.type = "custom"
+            dv.formula1 = f'AND(ISNUMBER({first}),{first}>={start},{first}<={end},OR({earlier}="",{first}>={earlier}))'
+            error = f"请输入本年度内的日期（如 {col.example}），且不早于{form.column(col.not_before).header}。"
+        else:
+            dv.type, dv.operator, dv.formula1, dv.formula2 = "date", "between", start, end
+            error = f"请输入本年度内的日期，如 {col.example}。"
+    elif col.type == ID_NUMBER and col.length:
+        dv.type, dv.operator, dv.formula1 = "textLength", "equal", str(col.length)
+        error = f"身份证号码应为{col.length}位，末位X大写。"
+    if error:
+        dv.showErrorMessage, dv.errorTitle, dv.error = True, ERROR_TITLE, error
+    ws.add_data_validation(dv)
+    dv.add(f"{first}:{letter}{form.last_data_row}")
+
+
+# -- the 填表说明 sheet ------------------------------------------------------------------------
+
+NOTES_WIDTHS = (20, 8, 70, 24)
+
+
+def _write_notes_sheet(ws: Worksheet, form: Form) -> None:
+    for index, width in enumerate(NOTES_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    span = sum(NOTES_WIDTHS)
+    ws["A1"] = NOTES_SHEET
+    ws["A1"].font = FONT_TITLE
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells("A1:D1")
+    ws.row_dimensions[1].height = 36
+    ws["A2"] = f"{form.attachment}　《{form.title}》"
+    ws["A2"].font = FONT_BOLD
+    ws.merge_cells("A2:D2")
+
+    row = 3
+    for number, note in enumerate(form.notes, start=1):
+        text = f"{number}. {note}"
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.font, cell.alignment = FONT, WRAP_LEFT
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+        ws.row_dimensions[row].height = _lines(text, span) * LINE_HEIGHT + 4
+        row += 1
+
+    row += 1
+    for index, text in enumerate(("栏目", "是否必填", "填写要求", "示例"), start=1):
+        cell = ws.cell(row=row, column=index, value=text)
+        cell.font, cell.alignment, cell.border, cell.fill = FONT_BOLD, WRAP_CENTER, BOX, HEADER_FILL
+    ws.print_title_rows = f"{row}:{row}"
+    for col in form.columns:
+        row += 1
+        need = "自动计算" if col.computed else "必填" if col.required else "选填"
+        values = (col.header, need, col.prompt, col.example)
+        for index, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=index, value=value)
+            cell.font, cell.border = FONT, BOX
+            cell.alignment = WRAP_CENTER if index == 2 else WRAP_LEFT
+            cell.number_format = TEXT_FORMAT
+        ws.row_dimensions[row].height = max(_lines(v, w) for v, w in zip(values, NOTES_WIDTHS)) * LINE_HEIGHT + 4
+    ws.print_area = f"A1:D{row}"
+    _page_setup(ws, pages_tall=1)  # instructions stay on one sheet of paper
+
+
+# -- shared helpers ---------------------------------------------------------------------------
+
+def _page_setup(ws: Worksheet, pages_tall: int = 0) -> None:
+    """A4 landscape, one page wide; ``pages_tall`` 0 lets the table run on as many pages as it needs."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, pages_tall
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
+
+
+def _spans(widths: list[float], weights: list[float]) -> list[tuple[int, int]]:
+    """Split the columns into len(weights) consecutive runs whose widths follow the weights
+    (0-based inclusive column indexes); every run gets at least one column."""
+    total, total_weight = sum(widths), sum(weights)
+    cumulative, acc = [], 0.0
+    for width in widths:
+        acc += width
+        cumulative.append(acc)
+    spans, start, done = [], 0, 0.0
+    for i, weight in enumerate(weights):
+        done += weight
+        if i == len(weights) - 1:
+            end = len(widths) - 1
+        else:
+            target = total * done / total_weight
+            candidates = range(start, len(widths) - (len(weights) - 1 - i))
+            end = min(candidates, key=lambda j: abs(cumulative[j] - target))
+        spans.append((start, end))
+        start = end + 1
+    return spans
+
+
+def _display_width(text: str) -> int:
+    # A CJK character takes two Excel width units, a Latin one.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _lines(text: str, width: float) -> int:
+    """Printed lines ``text`` needs in a wrapped cell ``width`` units wide (an estimate: Excel does
+    not grow row heights of merged cells by itself)."""
+    return max(1, math.ceil(_display_width(text) / max(width - 1, 1)))
+
+
+def _num(value: float | None) -> str:
+    return str(int(value)) if value is not None and float(value).is_integer() else str(value)
+
+
+def _excel_date(day: dt.date) -> str:
+    return f"DATE({day.year},{day.month},{day.day})"
