@@ -1,13 +1,15 @@
-"""Command line: ``python -m rules_py check PERSON.json [--json]``.
+"""Command line: ``python -m rules_py check PERSON.json [--json]`` and
+``python -m rules_py roster FILE.xlsx [--json] [--annotate OUT.xlsx]``.
 
-Exit status: 0 when the outcome is settled, 2 on bad input (with a Chinese message naming the
-field, never a traceback).
+Exit status of ``check``: 0 when the outcome is settled, 2 on bad input (with a Chinese message
+naming the field, never a traceback). Of ``roster``: 0 no errors, 1 errors found, 2 file unusable.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from rules_py.evaluate import evaluate
@@ -16,7 +18,9 @@ from rules_py.person import InputError
 from rules_py.wording import STATUS_NAMES
 
 EXIT_OK = 0
+EXIT_ROSTER_ERRORS = 1
 EXIT_BAD_INPUT = 2
+ROSTER_LINES = 200  # problems printed by the roster summary; --json and --annotate have them all
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,9 +44,10 @@ def _read_json(path: str):
         raise InputError("", f"无法读取文件 {path}（应为 UTF-8 编码的 JSON 文本）：{error}") from None
     try:
         return json.loads(text)
-    except json.JSONDecodeError as error:
+    except ValueError as error:  # JSONDecodeError, or a number too long to convert
         name = "标准输入" if path == "-" else f"文件 {path}"
-        raise InputError("", f"{name}不是有效的 JSON：第 {error.lineno} 行第 {error.colno} 列附近有误。") from None
+        where = f"：第 {error.lineno} 行第 {error.colno} 列附近有误" if hasattr(error, "lineno") else ""
+        raise InputError("", f"{name}不是有效的 JSON{where}。") from None
 
 
 def summary_lines(result: dict) -> list[str]:
@@ -80,6 +85,57 @@ def _check(args) -> int:
     return EXIT_OK
 
 
+def roster_summary_lines(report: dict) -> list[str]:
+    """A short Chinese summary of a roster report, for people reading a terminal."""
+    if report["fatal"]:
+        return [f"{report['file']}：无法检查。", f"  {report['fatal']['message']}"]
+    s = report["summary"]
+    lines = [f"{report['file']}：工作表“{report['sheet']}”，表头在第 {report['header_row']} 行，"
+             f"检查了 {report['rows_checked']} 行人员。"]
+    if not report["problems"]:
+        lines.append("未发现问题。")
+        return lines
+    lines.append(f"发现 {s['errors']} 个错误、{s['warnings']} 个提醒：")
+    for problem in report["problems"][:ROSTER_LINES]:
+        mark = "错误" if problem["severity"] == "error" else "提醒"
+        lines.append(f"  [{mark}] {problem['message']}")
+        lines.append(f"         {problem['hint']}")
+    rest = len(report["problems"]) - ROSTER_LINES + report.get("problems_omitted", 0)
+    if rest > 0:
+        lines.append(f"  ……另有 {rest} 个问题未列出，完整列表请用 --json 或 --annotate。")
+    return lines
+
+
+def _roster(args) -> int:
+    from rules_py.roster import MAX_FILE_BYTES, check_roster, exit_status
+
+    try:
+        with open(args.file, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # one byte more is enough to say "too large"
+    except FileNotFoundError:
+        raise InputError("", f"找不到文件：{args.file}") from None
+    except OSError as error:
+        raise InputError("", f"无法读取文件 {args.file}：{error.strerror or error}") from None
+    report = check_roster(data, os.path.basename(args.file), annotate=bool(args.annotate),
+                          notice=args.notice)
+    annotated = report.pop("annotated_xlsx", None)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(roster_summary_lines(report)))
+    if args.annotate and annotated is not None:
+        try:
+            with open(args.annotate, "wb") as handle:
+                handle.write(annotated)
+        except OSError as error:
+            raise InputError("", f"无法写入标注文件 {args.annotate}：{error.strerror or error}") from None
+        if not args.json:
+            print(f"已写出标注版：{args.annotate}（问题单元格已标色并加批注，另有“问题汇总”工作表）。")
+    elif args.annotate and not args.json:
+        print("未生成标注版：" + (report.get("annotation_error") or "文件无法读取。"), file=sys.stderr)
+    return exit_status(report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m rules_py",
                      description="松山区专业技术人员继续教育学时自查（与网站浏览器中运行的是同一份规则）。")
@@ -90,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("person", help="个人信息 JSON 文件（- 表示标准输入）")
     check.add_argument("--json", action="store_true", help="输出完整的 JSON 结果")
     check.set_defaults(run=_check)
+    roster = commands.add_parser("roster", help="检查填好的花名册（附件2，.xlsx）")
+    roster.add_argument("file", help="花名册 .xlsx 文件")
+    roster.add_argument("--json", action="store_true", help="输出完整的 JSON 报告")
+    roster.add_argument("--annotate", metavar="OUT.xlsx", help="另存一份标注了问题的工作簿")
+    roster.set_defaults(run=_roster)
     return parser
 
 

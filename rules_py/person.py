@@ -189,7 +189,7 @@ def _activity(raw, index: int, notice: Notice) -> Activity:
     hours = amount if has_hours else amount / notice.minutes_per_hour
     limit = notice.input_limits["max_hours_per_activity"]
     if hours > limit:
-        raise _fail(f"{prefix}.{key}", f"折合 {float(hours):.1f} 学时，超过单条记录上限 {limit} 学时，请核对。")
+        raise _fail(f"{prefix}.{key}", f"超过单条记录上限 {limit} 学时，请核对。")
     return Activity(index, year, kind, subject, hours, has_minutes)
 
 
