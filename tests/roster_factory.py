@@ -1,0 +1,189 @@
+"""Rosters built in code for the roster-check tests: valid ones from the blank form (附件2), and
+ones with a problem planted at a known cell. Every ID here is synthetic (region 150404 = 松山区,
+made-up birth dates and sequences, correct check characters): never a real person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+
+from rules_py.blank_forms import form_workbook_bytes
+from rules_py.forms import form_by_id
+from rules_py.idcard import check_char
+from rules_py.notice import load_notice
+
+NOTICE = load_notice()
+FORM = form_by_id(NOTICE, "roster")
+KEYS = FORM.keys
+FIRST_ROW = FORM.first_data_row
+LETTER = {key: get_column_letter(i + 1) for i, key in enumerate(KEYS)}
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ("伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英")
+EMPLOYERS = ("松山区第一中学", "松山区人民医院", "松山区农牧局", "松山区第二小学", "松山区疾病预防控制中心")
+TITLES = ("中学一级教师", "主治医师", "农艺师", "小学高级教师", "助理工程师")
+SPECIALTIES = ("初中数学", "内科", "作物栽培", "小学语文", "公共卫生")
+MODES = ("网络培训", "面授培训", "网络+面授", "其他")
+
+
+def make_id(index: int, sex: str = "male", born: dt.date | None = None, region: str = "150404") -> str:
+    """A synthetic valid 18-character ID; ``index`` varies the sequence and birth date."""
+    if born is None:
+        born = dt.date(1965 + index % 35, 1 + index % 12, 1 + index % 28)
+    sequence = (index * 2) % 998 + 1  # odd
+    if sex == "female":
+        sequence += 1
+    first17 = f"{region}{born:%Y%m%d}{sequence:03d}"
+    return first17 + check_char(first17)
+
+
+def make_id15(index: int, sex: str = "male") -> str:
+    born = dt.date(1950 + index % 40, 1 + index % 12, 1 + index % 28)
+    sequence = (index * 2) % 998 + 1 + (sex == "female")
+    return f"150404{born:%y%m%d}{sequence:03d}"
+
+
+class AsText(str):
+    """A value to store as a text cell even if it begins with '=' (openpyxl would make a formula)."""
+
+
+def _put(ws, row: int, column: int, value) -> None:
+    target = ws.cell(row=row, column=column)
+    target.value = str(value) if isinstance(value, AsText) else value
+    if isinstance(value, AsText):
+        target.data_type = "s"
+
+
+def person(index: int, **overrides) -> dict:
+    """One valid row as {key: value}; overrides replace values (None leaves a cell empty)."""
+    sex = "female" if index % 2 else "male"
+    public = 30 + index % 5
+    professional = 60 + (index * 7) % 30
+    row = {
+        "seq": index + 1,
+        "name": SURNAMES[index % len(SURNAMES)] + GIVEN[index % len(GIVEN)],
+        "sex": "女" if sex == "female" else "男",
+        "id_number": make_id(index, sex),
+        "employer": EMPLOYERS[index % len(EMPLOYERS)],
+        "title": TITLES[index % len(TITLES)],
+        "specialty": SPECIALTIES[index % len(SPECIALTIES)],
+        "public_hours": public,
+        "professional_hours": professional,
+        "training_mode": MODES[index % len(MODES)],
+        "phone": f"139{index:08d}" if index % 3 else "0476-8466847",
+        "remarks": None,
+    }
+    row.update(overrides)
+    return row
+
+
+def people(count: int, start: int = 0) -> list[dict]:
+    return [person(i) for i in range(start, start + count)]
+
+
+def to_bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def blank_form() -> bytes:
+    return form_workbook_bytes(FORM)
+
+
+def from_form(rows: list[dict], *, first_row: int = FIRST_ROW, skip: dict[int, int] | None = None) -> bytes:
+    """Fill the blank form: rows[i] goes to sheet row first_row + i (+ blank rows given in
+    ``skip`` = {before index: how many blank rows}). The 合计 formula stays unless a row gives
+    ``total_hours``; the ID column keeps its text format, so an int written there is a number."""
+    workbook = load_workbook(io.BytesIO(blank_form()))
+    ws = workbook[FORM.sheet_name]
+    row_number = first_row
+    for index, values in enumerate(rows):
+        row_number += (skip or {}).get(index, 0)
+        for key, value in values.items():
+            _put(ws, row_number, KEYS.index(key) + 1, value)
+        row_number += 1
+    return to_bytes(workbook)
+
+
+def row_of(index: int, *, first_row: int = FIRST_ROW) -> int:
+    return first_row + index
+
+
+def cell(key: str, index: int) -> str:
+    return f"{LETTER[key]}{row_of(index)}"
+
+
+def custom(rows: list[dict], headers: dict[str, str] | None = None, *, keys: tuple[str, ...] = KEYS,
+           above: list[list] = (), header_rows: list[list] | None = None, sheet: str = "Sheet1",
+           extra_sheets: tuple[str, ...] = (), first_column: int = 1, gap: dict[int, int] | None = None,
+           merges: tuple[str, ...] = ()) -> bytes:
+    """A roster laid out the way people make their own: ``above`` rows (title, unit line…), then
+    the header (``headers`` maps key → the text written; default the spec's header), then rows.
+    ``header_rows`` replaces the one-row header with several rows of literal cells."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = sheet
+    for name in extra_sheets:
+        other = workbook.create_sheet(name)
+        other["A1"] = "说明"
+    r = 1
+    for line in above:
+        for c, value in enumerate(line, start=first_column):
+            ws.cell(row=r, column=c, value=value)
+        r += 1
+    if header_rows is None:
+        header_rows = [[(headers or {}).get(key, FORM.column(key).header) for key in keys]]
+    for line in header_rows:
+        for c, value in enumerate(line, start=first_column):
+            ws.cell(row=r, column=c, value=value)
+        r += 1
+    for index, values in enumerate(rows):
+        r += (gap or {}).get(index, 0)
+        for key, value in values.items():
+            if key in keys:
+                _put(ws, r, first_column + keys.index(key), value)
+        r += 1
+    for ref in merges:
+        ws.merge_cells(ref)
+    return to_bytes(workbook)
+
+
+def with_cached_values(xlsx: bytes, sheet_index: int, values: dict[str, object]) -> bytes:
+    """Add Excel's cached results to formula cells (openpyxl writes formulas without them), as a
+    workbook saved by Excel or WPS has them: {"J5": 90}."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == f"xl/worksheets/sheet{sheet_index}.xml":
+                text = data.decode("utf-8")
+                for ref, value in values.items():
+                    pattern = re.compile(r'(<c r="%s"[^>]*?)(/>|>(.*?)</c>)' % ref, re.S)
+                    match = pattern.search(text)
+                    assert match, ref
+                    inner = match.group(3) or ""
+                    formula = re.search(r"<f>.*?</f>", inner, re.S)
+                    assert formula, f"{ref} holds no formula"
+                    if isinstance(value, str):
+                        start = re.sub(r'\st="[^"]*"', "", match.group(1)) + ' t="str"'
+                    else:
+                        start = match.group(1)
+                    text = text[:match.start()] + f"{start}>{formula.group(0)}<v>{value}</v></c>" + text[match.end():]
+                data = text.encode("utf-8")
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def replace_member(xlsx: bytes, name: str, content: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, content if info.filename == name else src.read(info.filename))
+    return out.getvalue()
