@@ -3,13 +3,14 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 DEPS   := $(VENV)/.deps-installed
+NPM    := node_modules/.npm-ci-stamp
 
 .PHONY: site test serve bench system-packages clean
 
-site: $(DEPS)
+site: $(DEPS) $(NPM)
 	$(PY) build.py
 
-test: $(DEPS) system-packages
+test: $(DEPS) $(NPM) system-packages
 	$(PY) -m pytest
 
 serve: site
@@ -19,6 +20,15 @@ $(DEPS): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[site,test]'
+	touch $@
+
+# The Pyodide runtime the self-check pages ship (pinned with its integrity in package-lock.json);
+# build.py copies the files a page needs into site/. Re-run only when the lock file changes.
+$(NPM): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "npm missing: installing Debian's nodejs and npm"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 # Browser tests drive Debian's chromium (Playwright's own browser download is not reachable here);

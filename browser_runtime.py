@@ -1,0 +1,306 @@
+"""The browser runtime of the self-check pages, written into ``site/`` by one build step.
+
+Layout (every path relative to ``site/``)::
+
+    assets/pyodide/<version>/pyodide.js          npm pyodide's pyodide.mjs, renamed (served as .js)
+    assets/pyodide/<version>/pyodide.asm.js      pyodide.asm.mjs, renamed
+    assets/pyodide/<version>/pyodide.asm.wasm
+    assets/pyodide/<version>/python_stdlib.zip
+    assets/wheels/<digest>/app-lock.json         Pyodide lock file: our four wheels with SHA-256
+    assets/wheels/<digest>/*.whl                 openpyxl, et_xmlfile, defusedxml, rules_py
+    assets/selfcheck/runtime.json                where the worker finds the two folders above
+    assets/selfcheck/<notice id>.json            the notice data the self-check form shows
+
+Both versioned folders never change their contents under the same name (``<digest>`` is a hash of
+the lock file, which holds every wheel's hash), so a server may cache them forever. Only the two
+small JSON files in ``assets/selfcheck/`` are fetched with revalidation.
+
+The three PyPI wheels are pinned by hash in ``requirements-browser.txt`` and fetched once with
+pip into ``.cache/wheels/``; the rules_py wheel is built here from the working tree, byte for
+byte the same for the same sources (fixed timestamps, sorted members).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+PYODIDE_FILES = {  # npm file -> name served (module scripts as .js: no .mjs MIME type needed)
+    "pyodide.mjs": "pyodide.js",
+    "pyodide.asm.mjs": "pyodide.asm.js",
+    "pyodide.asm.wasm": "pyodide.asm.wasm",
+    "python_stdlib.zip": "python_stdlib.zip",
+}
+# Lock-file entries of the PyPI wheels: (distribution, import names, depends).
+PYPI_WHEELS = {
+    "openpyxl": (["openpyxl"], ["et-xmlfile"]),
+    "et_xmlfile": (["et_xmlfile"], []),
+    "defusedxml": (["defusedxml"], []),
+}
+RULES_PACKAGE = "rules_py"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+class RuntimeBuildError(RuntimeError):
+    """Something the runtime step needs is missing or does not match its pin."""
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def canonical_name(name: str) -> str:
+    """PEP 503 normalisation, which Pyodide uses for lock-file keys."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+# -- the npm package ---------------------------------------------------------------------------
+
+def pyodide_dir(root: Path = ROOT) -> Path:
+    """``node_modules/pyodide``, checked against the version pinned in package.json."""
+    pinned = json.loads((root / "package.json").read_text("utf-8"))["dependencies"]["pyodide"]
+    folder = root / "node_modules" / "pyodide"
+    try:
+        installed = json.loads((folder / "package.json").read_text("utf-8"))["version"]
+    except FileNotFoundError:
+        raise RuntimeBuildError("node_modules/pyodide is missing: run `npm ci` (make site does it)") from None
+    if installed != pinned:
+        raise RuntimeBuildError(f"node_modules has pyodide {installed}, package.json pins {pinned}: run `npm ci`")
+    return folder
+
+
+# -- wheels ------------------------------------------------------------------------------------
+
+def pinned_wheels(root: Path = ROOT) -> dict[str, tuple[str, str]]:
+    """``{distribution: (version, sha256)}`` from requirements-browser.txt."""
+    text = (root / "requirements-browser.txt").read_text("utf-8").replace("\\\n", " ")
+    pins = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)\s+--hash=sha256:([0-9a-f]{64})", line)
+        if not match:
+            raise RuntimeBuildError(f"requirements-browser.txt: cannot read {line!r}")
+        pins[match[1]] = (match[2], match[3])
+    return pins
+
+
+def _find_wheel(folder: Path, dist: str, version: str, sha256: str) -> Path | None:
+    for path in sorted(folder.glob(f"{dist}-{version}-*.whl")):
+        if _sha256(path.read_bytes()) == sha256:
+            return path
+    return None
+
+
+def pypi_wheels(root: Path = ROOT, cache: Path | None = None) -> list[Path]:
+    """The pinned PyPI wheels, downloaded once with pip (hashes required) into ``.cache/wheels``."""
+    cache = cache or root / ".cache" / "wheels"
+    pins = pinned_wheels(root)
+    found = {dist: _find_wheel(cache, dist, *pin) if cache.is_dir() else None for dist, pin in pins.items()}
+    if not all(found.values()):
+        cache.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+                   "--require-hashes", "-r", str(root / "requirements-browser.txt"), "-d", str(cache)]
+        completed = subprocess.run(command, capture_output=True, text=True)
+        if completed.returncode:
+            raise RuntimeBuildError("could not fetch the browser wheels with pip:\n" + completed.stderr)
+        found = {dist: _find_wheel(cache, dist, *pin) for dist, pin in pins.items()}
+    missing = [dist for dist, path in found.items() if path is None]
+    if missing:
+        raise RuntimeBuildError(f"no wheel matching the pinned hash for {missing}")
+    unknown = set(pins) - set(PYPI_WHEELS)
+    if unknown:
+        raise RuntimeBuildError(f"requirements-browser.txt pins {sorted(unknown)}, which browser_runtime.py does not list")
+    return [found[dist] for dist in PYPI_WHEELS]
+
+
+def _project(root: Path) -> dict:
+    return tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]
+
+
+def _package_files(root: Path) -> list[tuple[str, bytes]]:
+    """Every source file of rules_py (``*.py`` and the notice data), sorted, read as bytes."""
+    base = root / RULES_PACKAGE
+    files = [path for path in base.rglob("*")
+             if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".toml")]
+    return [(path.relative_to(root).as_posix(), path.read_bytes()) for path in sorted(files)]
+
+
+def _zip_member(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.create_system = 3  # Unix, whatever machine builds it
+    archive.writestr(info, data, compresslevel=9)
+
+
+def rules_wheel(root: Path = ROOT) -> tuple[str, bytes]:
+    """Build ``rules_py-<version>-py3-none-any.whl`` in memory; same sources give the same bytes."""
+    project = _project(root)
+    name, version = project["name"], project["version"]
+    dist_info = f"{name}-{version}.dist-info"
+    metadata = [
+        "Metadata-Version: 2.1",
+        f"Name: {name}",
+        f"Version: {version}",
+        f"Summary: {project['description']}",
+        f"Requires-Python: {project['requires-python']}",
+        *(f"Requires-Dist: {dep}" for dep in project.get("dependencies", [])),
+    ]
+    members = _package_files(root)
+    members.append((f"{dist_info}/METADATA", ("\n".join(metadata) + "\n").encode("utf-8")))
+    members.append((f"{dist_info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: browser_runtime.py\n"
+                                          b"Root-Is-Purelib: true\nTag: py3-none-any\n"))
+    members.append((f"{dist_info}/top_level.txt", f"{RULES_PACKAGE}\n".encode()))
+    record = []
+    for member, data in members:
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{member},sha256={digest},{len(data)}")
+    record.append(f"{dist_info}/RECORD,,")
+    members.append((f"{dist_info}/RECORD", ("\n".join(record) + "\n").encode()))
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, data in members:
+            _zip_member(archive, member, data)
+    return f"{name}-{version}-py3-none-any.whl", buffer.getvalue()
+
+
+# -- lock file ---------------------------------------------------------------------------------
+
+def _lock_entry(name: str, version: str, file_name: str, data: bytes, imports: list[str],
+                depends: list[str]) -> dict:
+    return {"name": name, "version": version, "file_name": file_name, "install_dir": "site",
+            "package_type": "package", "sha256": _sha256(data), "imports": imports,
+            "depends": depends, "unvendored_tests": False}
+
+
+def wheel_set(root: Path = ROOT) -> tuple[dict, dict[str, bytes]]:
+    """The lock file (as a dict) and ``{file name: bytes}`` of every wheel it lists."""
+    upstream = json.loads((pyodide_dir(root) / "pyodide-lock.json").read_text("utf-8"))
+    files: dict[str, bytes] = {}
+    packages: dict[str, dict] = {}
+    for path in pypi_wheels(root):
+        dist, version = path.name.split("-")[:2]
+        imports, depends = PYPI_WHEELS[dist]
+        data = path.read_bytes()
+        files[path.name] = data
+        packages[canonical_name(dist)] = _lock_entry(dist, version, path.name, data, imports, depends)
+    file_name, data = rules_wheel(root)
+    files[file_name] = data
+    project = _project(root)
+    depends = [canonical_name(re.split(r"[<>=!~ ;\[]", dep, maxsplit=1)[0]) for dep in project["dependencies"]]
+    packages[canonical_name(project["name"])] = _lock_entry(
+        project["name"], project["version"], file_name, data, [RULES_PACKAGE], sorted(depends))
+    unknown = set().union(*(entry["depends"] for entry in packages.values())) - set(packages)
+    if unknown:
+        raise RuntimeBuildError(f"lock file entries depend on packages it does not list: {sorted(unknown)}")
+    return {"info": upstream["info"], "packages": dict(sorted(packages.items()))}, files
+
+
+def _dumps(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+# -- the form's notice data --------------------------------------------------------------------
+
+def notice_data(notice_id: str) -> dict:
+    """What the self-check form shows before the engine has loaded: labels, clauses, thresholds."""
+    from rules_py.notice import load_notice
+    from rules_py.wording import LEVEL_NAMES, STATUS_NAMES
+
+    notice = load_notice(notice_id)
+    data = notice.data
+    exemptions = notice.exemptions
+    return {
+        "id": notice.id,
+        "title": notice.title,
+        "issuer": data["issuer"],
+        "issued": notice.issued.isoformat(),
+        "rules_version": notice.rules_version,
+        "year": notice.year,
+        "enquiry_phone": data.get("enquiry_phone"),
+        "requirements": {"public": notice.requirements["public_hours"],
+                         "professional": notice.requirements["professional_hours"],
+                         "clause": notice.requirements["clause"]},
+        "minutes_per_hour": notice.minutes_per_hour,
+        "conversion_clause": data["conversion"]["clause"],
+        "levels": {code: {"label": label, "window": notice.windows.get(code)}
+                   for code, label in LEVEL_NAMES.items()},
+        "window_clause": notice.windows["clause"],
+        "assessment": {"clause": notice.assessment["clause"], "hint": notice.assessment.get("hint", {})},
+        "statuses": STATUS_NAMES,
+        "kinds": [{"code": code, "label": spec["label"], "subject": spec["subject"],
+                   "requires": spec.get("requires"), "clause": spec["clause"],
+                   "completes_requirement": bool(spec.get("completes_requirement"))}
+                  for code, spec in notice.activity_kinds.items()],
+        "exemptions": {code: {key: value for key, value in spec.items() if key != "quote"}
+                       for code, spec in exemptions.items() if isinstance(spec, dict)},
+        "input_limits": notice.input_limits,
+        "clauses": {cid: {"label": c.label, "title": c.title, "citation": c.citation}
+                    for cid, c in notice.clauses.items()},
+    }
+
+
+# -- the step ----------------------------------------------------------------------------------
+
+def write_runtime(site_dir: Path, notice_id: str, root: Path = ROOT) -> dict:
+    """Copy Pyodide and the wheels into ``site_dir`` and write the two JSON files; returns runtime.json."""
+    site_dir = Path(site_dir)
+    source = pyodide_dir(root)
+    version = json.loads((source / "package.json").read_text("utf-8"))["version"]
+    runtime_dir = site_dir / "assets" / "pyodide" / version
+    if runtime_dir.exists():
+        shutil.rmtree(runtime_dir)
+    runtime_dir.mkdir(parents=True)
+    total = 0
+    sizes = {}
+    for npm_name, served_name in PYODIDE_FILES.items():
+        shutil.copyfile(source / npm_name, runtime_dir / served_name)
+        sizes[served_name] = (source / npm_name).stat().st_size
+        total += sizes[served_name]
+
+    lock, wheels = wheel_set(root)
+    lock_bytes = _dumps(lock)
+    digest = _sha256(lock_bytes)[:16]
+    wheels_root = site_dir / "assets" / "wheels"
+    if wheels_root.exists():
+        shutil.rmtree(wheels_root)
+    wheel_dir = wheels_root / digest
+    wheel_dir.mkdir(parents=True)
+    for name, data in wheels.items():
+        (wheel_dir / name).write_bytes(data)
+        total += len(data)
+    (wheel_dir / "app-lock.json").write_bytes(lock_bytes)
+    total += len(lock_bytes)
+
+    runtime = {
+        "pyodide": version,
+        "index_url": f"../pyodide/{version}/",
+        "lock_url": f"../wheels/{digest}/app-lock.json",
+        "packages": [canonical_name(_project(root)["name"])],
+        "bytes": total,
+        # The two module scripts arrive through import(), which the worker's byte counter cannot see.
+        "module_bytes": sizes["pyodide.js"] + sizes["pyodide.asm.js"],
+    }
+    selfcheck_dir = site_dir / "assets" / "selfcheck"
+    selfcheck_dir.mkdir(parents=True, exist_ok=True)
+    (selfcheck_dir / "runtime.json").write_bytes(_dumps(runtime))
+    (selfcheck_dir / f"{notice_id}.json").write_bytes(_dumps(notice_data(notice_id)))
+    return runtime
+
+
+if __name__ == "__main__":  # python browser_runtime.py SITE_DIR [NOTICE_ID]
+    print(json.dumps(write_runtime(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "songshan-2025"),
+                     indent=1))

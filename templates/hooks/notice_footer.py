@@ -1,0 +1,25 @@
+"""MkDocs hook: put the notice's identity (issuer, date, 文号, rules version) into ``config.extra``.
+
+The footer of every page (templates/overrides/partials/copyright.html) prints it, so a reader of any
+page sees which notice the site follows and which version of the rules the self-checks use.
+"""
+
+from __future__ import annotations
+
+from rules_py import load_notice
+from rules_py.notice import DEFAULT_NOTICE
+
+
+def on_config(config):
+    notice = load_notice(config.extra.get("notice_id", DEFAULT_NOTICE))
+    issued = notice.issued
+    config.extra["notice"] = {
+        "id": notice.id,
+        "title": notice.title,
+        "issuer": notice.data["issuer"],
+        "issued": f"{issued.year}年{issued.month}月{issued.day}日",
+        "basis": notice.data["basis"],
+        "rules_version": notice.rules_version,
+        "enquiry_phone": notice.data["enquiry_phone"],
+    }
+    return config

@@ -1,0 +1,182 @@
+"""Every built page in headless Chromium at phone size: it loads, logs no error, asks no other host for
+anything, carries a working CSP, fits a 375-px screen; search finds Chinese terms; 大字 persists."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from browser_support import ROOT, load_build_module, new_phone_context, record_requests, watch_console
+
+pytestmark = pytest.mark.browser
+
+
+def _nav_pages(nav) -> list[str]:
+    pages = []
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        pages += _nav_pages(value) if isinstance(value, list) else [value]
+    return pages
+
+
+def _url_of(md: str) -> str:
+    return "" if md == "index.md" else md.removesuffix(".md").removesuffix("/index") + "/"
+
+
+NAV_PAGES = _nav_pages(yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))["nav"])
+PAGES = [_url_of(md) for md in NAV_PAGES] + ["404.html"]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+INJECT_INLINE_SCRIPT = """() => {
+  const s = document.createElement("script");
+  s.textContent = "window.__injected = true";
+  document.head.appendChild(s);
+  return window.__injected === true ? "allowed" : "blocked";
+}"""
+
+
+def open_page(context, server, path: str):
+    """Open ``path`` and wait until the page and its first fetches (search index, …) are done."""
+    page = context.new_page()
+    errors = watch_console(page)
+    response = page.goto(server.url + path, wait_until="load")
+    page.wait_for_load_state("networkidle", timeout=60_000)
+    return page, response, errors
+
+
+def test_every_built_page_is_checked(built_site):
+    built = sorted(p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html"))
+    expected = sorted((url + "index.html") if not url.endswith(".html") else url for url in PAGES)
+    assert built == expected, "a page was built that the nav (and so this test) does not list"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.strip("/") or "home")
+def test_page_at_phone_size(phone, site_server, path):
+    requests = record_requests(phone)
+    page, response, errors = open_page(phone, site_server, path)
+
+    assert response.status == 200
+    assert errors == []
+    foreign = [url for url in requests if not url.startswith(site_server.url)]
+    assert foreign == [], "requests left the local server"
+
+    csp = page.locator('meta[http-equiv="Content-Security-Policy"]')
+    assert csp.count() == 1
+    policy = csp.get_attribute("content")
+    assert "default-src 'self'" in policy
+    assert re.search(r"script-src 'self' 'wasm-unsafe-eval'( 'sha256-[A-Za-z0-9+/=]+')*;", policy)
+    # The policy is enforced, not just present: an injected inline script does not run.
+    assert page.evaluate(INJECT_INLINE_SCRIPT) == "blocked"
+
+    assert page.evaluate("() => document.documentElement.lang") == "zh"
+    width = page.evaluate("() => document.scrollingElement.scrollWidth")
+    assert width <= 375, f"page is {width}px wide on a 375px phone"
+    footer = page.locator(".md-footer-meta").inner_text()
+    assert "赤峰市松山区人力资源和社会保障局" in footer and "赤人社办发〔2024〕165号" in footer
+    assert "songshan-2025" in footer  # the rules version
+
+
+def test_nothing_served_is_missing(browser, site_server):
+    """After every page has been opened, the server's own log shows no 404 and nothing outside the site."""
+    context = new_phone_context(browser)
+    site_server.clear()
+    for path in PAGES:
+        page, _, _ = open_page(context, site_server, path)
+        page.close()
+    context.close()
+    assert site_server.errors() == []
+    assert all(p.startswith("/") for p in site_server.paths())
+
+
+def _search(page, term: str) -> list[str]:
+    page.locator('label[for="__search"]').first.click()
+    box = page.locator("input.md-search__input")
+    box.fill(term)
+    box.press("End")  # Material searches on key events; filled Chinese text (as from an IME) needs one
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0",
+                           timeout=15_000)
+    return page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+
+
+@pytest.mark.parametrize("term, expected_page", [("公需科目", "notice/"), ("破格", "faq/")])
+def test_chinese_search(phone, site_server, term, expected_page):
+    requests = record_requests(phone)
+    page, _, errors = open_page(phone, site_server, "")
+    hits = _search(page, term)
+    assert any(expected_page in href for href in hits), hits
+    assert errors == []
+    assert [url for url in requests if not url.startswith(site_server.url)] == []
+
+
+def test_large_text_switch_persists(phone, site_server):
+    page, _, errors = open_page(phone, site_server, "notice/")
+    body_size = "() => parseFloat(getComputedStyle(document.querySelector('.md-typeset p')).fontSize)"
+    normal = page.evaluate(body_size)
+    toggle = page.locator("[data-text-size-toggle]")
+    assert toggle.get_attribute("aria-pressed") == "false"
+
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    large = page.evaluate(body_size)
+    assert large >= normal * 1.3, (normal, large)
+
+    page.reload()
+    assert page.evaluate("() => document.documentElement.classList.contains('text-large')")
+    page.goto(site_server.url + "faq/")
+    assert page.evaluate("() => document.documentElement.classList.contains('text-large')")
+    assert page.locator("[data-text-size-toggle]").get_attribute("aria-pressed") == "true"
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 375
+
+    page.locator("[data-text-size-toggle]").click()
+    page.reload()
+    assert not page.evaluate("() => document.documentElement.classList.contains('text-large')")
+    assert errors == []
+
+
+SELFCHECK_PAGES = [page["path"] for page in load_build_module().selfcheck_pages(ROOT / "site_src")]
+
+
+@pytest.mark.parametrize("md", SELFCHECK_PAGES)
+def test_self_check_pages_promise_privacy_under_the_title(phone, site_server, md):
+    page, _, _ = open_page(phone, site_server, _url_of(md))
+    line = page.locator("article h1 + .privacy-line")
+    assert line.count() == 1
+    assert "不会离开这台设备" in line.inner_text()
+
+
+def test_clause_link_lands_on_the_clause(phone, site_server):
+    """A citation in the FAQ opens the notice scrolled to that clause."""
+    page, _, errors = open_page(phone, site_server, "faq/")
+    page.locator('#age ~ p a[href$="notice/#s2-5-1"]').first.click()
+    page.wait_for_url(re.compile(r"notice/#s2-5-1$"))
+    clause = page.locator("#s2-5-1")
+    assert "男满55周岁" in clause.inner_text()
+    box = clause.bounding_box()
+    assert 0 <= box["y"] < 812, box
+    assert errors == []
+
+
+def test_downloads_are_served(phone, site_server, built_site):
+    page, _, _ = open_page(phone, site_server, "forms/")
+    links = page.locator("a[download]")
+    assert links.count() == 2
+    for href in links.evaluate_all("els => els.map(e => e.href)"):
+        response = page.request.get(href)
+        assert response.status == 200
+        assert response.body()[:2] == b"PK"  # an .xlsx is a zip
+    page.goto(site_server.url + "dates/")
+    ics = page.locator('a[href$=".ics"]').evaluate("e => e.href")
+    response = page.request.get(ics)
+    assert response.status == 200 and response.headers["content-type"].startswith("text/calendar")
+    assert b"BEGIN:VCALENDAR" in response.body()
+
+
+@pytest.mark.parametrize("path", ["", "notice/", "faq/", "forms/"], ids=["home", "notice", "faq", "forms"])
+def test_screenshot_for_review(phone, site_server, path):
+    """Full-page screenshots at 375 px into build/screenshots/, for a person to look at."""
+    page, _, _ = open_page(phone, site_server, path)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    out = SCREENSHOTS / f"{path.strip('/') or 'home'}-375.png"
+    page.screenshot(path=str(out), full_page=True)
+    assert out.stat().st_size > 10_000

@@ -1,0 +1,385 @@
+"""The site build: byte-identical twice over, guarded against other hosts, the notice kept word for
+word, and the FAQ's worked examples in step with a fresh ``evaluate`` call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html.parser
+import importlib.util
+import re
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from rules_py import evaluate, load_notice
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = Path(__file__).parent / "data" / "notice-songshan-2025.txt"
+
+
+def _load_build():
+    spec = importlib.util.spec_from_file_location("build", ROOT / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+build = _load_build()
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory) -> tuple[Path, Path]:
+    """The whole pipeline run twice, into two different folders."""
+    sites = []
+    for name in ("first", "second"):
+        out = tmp_path_factory.mktemp(name)
+        assert build.main(["--site-dir", str(out / "site"), "--build-dir", str(out / "build")]) == 0
+        sites.append(out / "site")
+    return sites[0], sites[1]
+
+
+@pytest.fixture(scope="module")
+def site(two_builds) -> Path:
+    return two_builds[0]
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reproducible
+# ---------------------------------------------------------------------------------------------
+
+def test_building_twice_gives_identical_trees(two_builds):
+    first, second = (_tree(site) for site in two_builds)
+    assert sorted(first) == sorted(second)
+    differing = [name for name in first if first[name] != second[name]]
+    assert differing == []
+    assert {"index.html", "notice/index.html", "faq/index.html", "forms/index.html", "dates/index.html",
+            "privacy/index.html", "sitemap.xml.gz", "search/search_index.json"} <= set(first)
+
+
+# ---------------------------------------------------------------------------------------------
+# The verify step
+# ---------------------------------------------------------------------------------------------
+
+def _verify(site_dir: Path, tmp_path: Path) -> None:
+    b = build.Build(ROOT, tmp_path / "build", site_dir)
+    build.load_data(b)
+    build.verify_site(b)
+
+
+def _copy(site: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    return copy
+
+
+def test_verify_passes_on_the_built_site(site, tmp_path):
+    _verify(site, tmp_path)
+    faq = (site / "faq" / "index.html").read_text("utf-8")
+    assert 'href="http://nmgcf.chinahrt.com/"' in faq and 'href="https://www.nmgrck.cn/"' in faq
+
+
+PLANTED = [
+    pytest.param("notice/index.html", "</body>", '<img src="https://cdn.example.com/x.png"></body>',
+                 "cdn.example.com", id="html-img"),
+    pytest.param("index.html", "</head>", '<link rel="stylesheet" href="//fonts.example.com/a.css"></head>',
+                 "fonts.example.com", id="html-protocol-relative-css"),
+    pytest.param("faq/index.html", "</body>", '<script src="https://js.example.net/t.js"></script></body>',
+                 "js.example.net", id="html-script"),
+    pytest.param("forms/index.html", "</body>", '<a href="https://example.org/">elsewhere</a></body>',
+                 "example.org", id="html-link-to-unlisted-host"),
+    pytest.param("dates/index.html", "</body>", '<div style="background:url(https://img.example.com/b.png)"></div></body>',
+                 "img.example.com", id="html-inline-style"),
+    pytest.param("assets/css/site.css", None, "body { background: url(https://img.example.com/bg.png); }",
+                 "img.example.com", id="css-url"),
+    pytest.param("assets/js/site.js", None, 'fetch("https://api.example.com/track");',
+                 "api.example.com", id="js-fetch"),
+    pytest.param("assets/js/site.js", None, 'const u = "//beacon.example.com/p";',
+                 "beacon.example.com", id="js-protocol-relative"),
+]
+
+
+@pytest.mark.parametrize("rel, anchor, planted, host", PLANTED)
+def test_verify_catches_a_planted_external_reference(site, tmp_path, rel, anchor, planted, host):
+    copy = _copy(site, tmp_path)
+    target = copy / rel
+    text = target.read_text("utf-8")
+    target.write_text(text.replace(anchor, planted, 1) if anchor else text + "\n" + planted + "\n", "utf-8")
+    with pytest.raises(build.BuildError, match=re.escape(host)) as caught:
+        _verify(copy, tmp_path)
+    assert rel in str(caught.value)
+
+
+def test_verify_catches_a_missing_clause_anchor_and_a_missing_csp(site, tmp_path):
+    copy = _copy(site, tmp_path)
+    notice = copy / "notice" / "index.html"
+    notice.write_text(notice.read_text("utf-8").replace('id="s2-5-1"', 'id="renamed"'), "utf-8")
+    dates = copy / "dates" / "index.html"
+    dates.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", dates.read_text("utf-8")),
+                     "utf-8")
+    with pytest.raises(build.BuildError) as caught:
+        _verify(copy, tmp_path)
+    message = str(caught.value)
+    assert "clause s2-5-1" in message                       # the notice page lost the anchor
+    assert "faq/index.html: link to notice/#s2-5-1" in message  # and the FAQ still links to it
+    assert "dates/index.html: no Content-Security-Policy" in message
+
+
+def test_an_external_asset_in_a_page_fails_mkdocs_strict(tmp_path):
+    """The privacy plugin (assets_fetch: false) turns an external image into a warning; strict stops."""
+    b = build.Build(ROOT, tmp_path / "build", tmp_path / "site")
+    with build.reproducible_environment():
+        for step in (build.load_data, build.stage_sources, build.write_forms, build.write_calendar,
+                     build.render_pages):
+            step(b)
+        page = b.docs / "privacy.md"
+        page.write_text(page.read_text("utf-8") + "\n![logo](https://img.example.com/logo.png)\n", "utf-8")
+        with pytest.raises(build.BuildError, match="strict mode"):
+            build.run_mkdocs(b)
+
+
+# ---------------------------------------------------------------------------------------------
+# The notice page
+# ---------------------------------------------------------------------------------------------
+
+class _ArticleText(html.parser.HTMLParser):
+    """The text of the page's article, leaving out what the site added (editorial notes, TOC, ¶ links)."""
+
+    SKIP_CLASSES = {"editorial", "admonition", "notice-meta", "headerlink", "toc"}
+    VOID = {"br", "img", "hr", "input", "meta", "link", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []
+        self.parts: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag in self.VOID:
+            return
+        classes = set((attrs.get("class") or "").split())
+        skip = tag == "details" or bool(classes & self.SKIP_CLASSES) or (self.stack and self.stack[-1][1])
+        inside = ("md-content__inner" in classes) or (self.stack and self.stack[-1][0] == "article")
+        self.stack.append(("article" if inside else tag, bool(skip)))
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1][0] == "article" and not self.stack[-1][1]:
+            self.parts.append(data)
+
+
+def _article(page: Path) -> _ArticleText:
+    parser = _ArticleText()
+    parser.feed(page.read_text("utf-8"))
+    return parser
+
+
+def test_notice_page_keeps_every_line_of_the_original_in_order(site):
+    text = re.sub(r"\s+", "", "".join(_article(site / "notice" / "index.html").parts))
+    position = 0
+    for line in SEED.read_text("utf-8").splitlines():
+        wanted = re.sub(r"\s+", "", line)
+        if not wanted:
+            continue
+        found = text.find(wanted, position)
+        assert found != -1, f"not found (in order) on the notice page: {line}"
+        position = found + len(wanted)
+
+
+def test_notice_page_has_an_anchor_for_every_clause(site):
+    ids = _article(site / "notice" / "index.html").ids
+    missing = [cid for cid in load_notice().clauses if cid not in ids]
+    assert missing == []
+
+
+def test_notice_page_keeps_the_duplicated_section_number_with_a_note(site):
+    page = (site / "notice" / "index.html").read_text("utf-8")
+    assert re.search(r'<h2 id="s2">二、开展继续教育公需科目和专业科目培训', page)
+    assert re.search(r'<h2 id="s3">二、实施高级研修项目', page)
+    assert "编者注" in page
+
+
+# ---------------------------------------------------------------------------------------------
+# The FAQ and its worked examples
+# ---------------------------------------------------------------------------------------------
+
+FAQ = tomllib.loads((ROOT / "templates" / "faq.toml").read_text("utf-8"))["faq"]
+
+
+class _ExampleFields(html.parser.HTMLParser):
+    """Every element with a data-field inside a .faq-example: its example, year, attributes and text."""
+
+    VOID = {"br", "img", "hr", "input", "meta", "link", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.example = None
+        self.year = None
+        self.fields: list[dict] = []
+        self.stack: list[tuple[str, dict | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "data-example" in attrs:
+            self.example, self.year = attrs["data-example"], None
+        if tag == "tr" and "data-year" in attrs:
+            self.year = int(attrs["data-year"])
+        if tag in self.VOID:
+            return
+        record = None
+        if "data-field" in attrs and self.example:
+            record = {"example": self.example, "year": self.year, "tag": tag, "text": "", **attrs}
+            self.fields.append(record)
+        self.stack.append((tag, record))
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.year = None
+        while self.stack:
+            open_tag, _ = self.stack.pop()
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        for _, record in self.stack:
+            if record is not None:
+                record["text"] += data
+
+
+def _examples_on_page(site: Path) -> dict[str, list[dict]]:
+    parser = _ExampleFields()
+    parser.feed((site / "faq" / "index.html").read_text("utf-8"))
+    by_example: dict[str, list[dict]] = {}
+    for record in parser.fields:
+        by_example.setdefault(record["example"], []).append(record)
+    return by_example
+
+
+def _examples_in_data():
+    for entry in FAQ:
+        for i, example in enumerate(entry.get("examples", []), start=1):
+            yield pytest.param(f"{entry['id']}-{i}", example["person"], id=f"{entry['id']}-{i}")
+
+
+@pytest.mark.parametrize("example_id, person", list(_examples_in_data()))
+def test_faq_example_numbers_match_a_fresh_evaluate(site, example_id, person):
+    fields = _examples_on_page(site)[example_id]
+    result = evaluate(person)
+    years = {block["year"]: block for block in result["years"]}
+
+    shown_years = {f["year"] for f in fields if f["year"] is not None}
+    assert shown_years == set(years)
+    for f in fields:
+        name = f["data-field"]
+        if f["year"] is not None:
+            block = years[f["year"]]
+            if name == "met":
+                assert f["data-value"] == str(block["met"]).lower()
+                continue
+            assert float(f["data-value"]) == block[name], (f["year"], name)
+            gap = name.endswith("_missing")
+            if name == "professional" and block["professional_by_exam"]:
+                assert f["text"].strip() == "视同完成"
+            else:
+                assert f["text"].strip() == build.hours(block[name], gap=gap)
+        elif name == "credit":
+            credited = {c["activity"]: c["hours"] for block in result["years"] for c in block["credits"]}
+            assert float(f["data-value"]) == credited[int(f["data-activity"])]
+            assert f["text"].strip() == build.hours(credited[int(f["data-activity"])])
+        elif name == "application":
+            application = result["application"]
+            assert f["data-status"] == application["status"]
+            assert f["data-years-required"] == ",".join(str(y) for y in application["years_required"])
+            assert int(f["data-years-needed"]) == application["years_needed"]
+            assert application["text"] in f["text"]
+    if result["application"]["status"] != "no_application":
+        assert any(f["data-field"] == "application" for f in fields)
+
+
+def _rule_numbers() -> set[str]:
+    """Every number of ten or more in the notice data (hours, ages, years, days): never typed as prose."""
+    found: set[int] = set()
+
+    def walk(node):
+        if isinstance(node, bool):
+            return
+        if isinstance(node, int):
+            found.add(node)
+        elif isinstance(node, dt.date):
+            found.update((node.year, node.day))
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk({k: v for k, v in load_notice().data.items() if k not in ("clauses", "not_modelled")})
+    return {str(n) for n in found if n >= 10}
+
+
+def test_faq_prose_types_no_rule_number():
+    rule_numbers = _rule_numbers()
+    assert {"30", "60", "90", "45", "55", "2025"} <= rule_numbers
+    typed = []
+    for entry in FAQ:
+        texts = [entry["q"], entry["a"]] + [ex.get("text", "") for ex in entry.get("examples", [])]
+        for text in texts:
+            literal = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", text, flags=re.S)
+            typed += [(entry["id"], n) for n in re.findall(r"(?<![\d.])\d+(?![\d.])", literal)
+                      if n in rule_numbers]
+    assert typed == [], "take these numbers from the notice data or the result instead"
+
+
+def test_faq_answers_the_questions_people_ask():
+    ids = [entry["id"] for entry in FAQ]
+    assert len(ids) >= 15 and len(ids) == len(set(ids))
+    for topic in ("hours-per-year", "minutes", "qualification-exam", "age", "non-public-grassroots",
+                  "transfer", "exceptional", "public-where", "audit-card", "filing", "shortfall"):
+        assert topic in ids
+    notice = load_notice()
+    for entry in FAQ:
+        assert entry["clauses"], entry["id"]
+        for clause_id in entry["clauses"]:
+            notice.clause(clause_id)
+
+
+def test_every_faq_answer_links_its_clauses(site):
+    page = (site / "faq" / "index.html").read_text("utf-8")
+    for entry in FAQ:
+        section = page.split(f'id="{entry["id"]}"', 1)[1].split("<h2", 1)[0]
+        for clause_id in entry["clauses"]:
+            assert f'href="../notice/#{clause_id}"' in section, (entry["id"], clause_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Key dates
+# ---------------------------------------------------------------------------------------------
+
+def test_calendar_file(site):
+    notice = load_notice()
+    data = (site / "dates" / f"{notice.id}.ics").read_bytes()
+    lines = data.split(b"\r\n")
+    assert lines[0] == b"BEGIN:VCALENDAR" and lines[-2] == b"END:VCALENDAR" and lines[-1] == b""
+    assert all(len(line) <= 75 for line in lines)
+    unfolded = data.decode("utf-8").replace("\r\n ", "")
+    deadline = notice.data["filing"]["roster_deadline"]
+    assert f"DTSTART;VALUE=DATE:{deadline:%Y%m%d}" in unfolded
+    assert f"DTSTART;VALUE=DATE:{notice.data['training_year']['end']:%Y%m%d}" in unfolded
+    assert unfolded.count("BEGIN:VEVENT") == 3
+    assert "TRIGGER:-P7D" in unfolded
