@@ -28,12 +28,16 @@ STATUS_NAMES = {
     "not_required": "不要求继续教育学时",
     "no_application": "未选择申报",
 }
-CONDITION_NAMES = {
+CIRCUMSTANCE_NAMES = {
     "public_institution": "事业单位专业技术人员",
+    "non_public_sector": "非公有制经济领域",
+    "grassroots_frontline": "苏木、乡镇等基层一线",
+    "postdoc_qualifies": "符合条件的出站博士后",
     "high_skilled_talent": "高技能人才",
     "primary_secondary_teacher": "中小学教师",
-    "application": "申报职称评审",
 }
+# What a clause of 二（四） asks for before an activity's hours count.
+CONDITION_NAMES = {**CIRCUMSTANCE_NAMES, "application": "申报职称评审"}
 
 
 def hours(value: Fraction, *, round_up: bool = False) -> str:
