@@ -10,10 +10,11 @@ Layout (every path relative to ``site/``)::
     assets/wheels/<digest>/*.whl                 openpyxl, et_xmlfile, defusedxml, rules_py
     assets/selfcheck/runtime.json                where the worker finds the two folders above
     assets/selfcheck/<notice id>.json            the notice data the self-check form shows
+    assets/selfcheck/roster-<notice id>.json     limits, problem codes and columns for 花名册自查
 
 Both versioned folders never change their contents under the same name (``<digest>`` is a hash of
-the lock file, which holds every wheel's hash), so a server may cache them forever. Only the two
-small JSON files in ``assets/selfcheck/`` are fetched with revalidation.
+the lock file, which holds every wheel's hash), so a server may cache them forever. Only the small
+JSON files in ``assets/selfcheck/`` are fetched with revalidation.
 
 The three PyPI wheels are pinned by hash in ``requirements-browser.txt`` and fetched once with
 pip into ``.cache/wheels/``; the rules_py wheel is built here from the working tree, byte for
@@ -253,10 +254,29 @@ def notice_data(notice_id: str) -> dict:
     }
 
 
+def roster_data(notice_id: str) -> dict:
+    """What the roster page needs before a file is checked: the limits (a file over the size limit
+    is refused before it reaches the worker), every code's title and explanation, the columns."""
+    from rules_py.forms import form_by_id
+    from rules_py.notice import load_notice
+    from rules_py.roster import ROSTER_FORM, describe_codes
+
+    notice = load_notice(notice_id)
+    codes = describe_codes()
+    return {
+        "notice": notice.id,
+        "limits": codes["limits"],
+        "problems": codes["problems"],
+        "fatal": codes["fatal"],
+        "columns": {column.key: column.header for column in form_by_id(notice, ROSTER_FORM).columns},
+        "deadline": notice.data["filing"]["roster_deadline"].isoformat(),
+    }
+
+
 # -- the step ----------------------------------------------------------------------------------
 
 def write_runtime(site_dir: Path, notice_id: str, root: Path = ROOT) -> dict:
-    """Copy Pyodide and the wheels into ``site_dir`` and write the two JSON files; returns runtime.json."""
+    """Copy Pyodide and the wheels into ``site_dir`` and write the JSON files; returns runtime.json."""
     site_dir = Path(site_dir)
     source = pyodide_dir(root)
     version = json.loads((source / "package.json").read_text("utf-8"))["version"]
@@ -298,6 +318,7 @@ def write_runtime(site_dir: Path, notice_id: str, root: Path = ROOT) -> dict:
     selfcheck_dir.mkdir(parents=True, exist_ok=True)
     (selfcheck_dir / "runtime.json").write_bytes(_dumps(runtime))
     (selfcheck_dir / f"{notice_id}.json").write_bytes(_dumps(notice_data(notice_id)))
+    (selfcheck_dir / f"roster-{notice_id}.json").write_bytes(_dumps(roster_data(notice_id)))
     return runtime
 
 

@@ -100,13 +100,26 @@ def stage_sources(b: Build) -> None:
 
 
 def render_pages(b: Build) -> None:
-    """Render the templated pages (home, FAQ, forms, key dates) into build/docs."""
+    """Render the templated pages (花名册自查 and its code list, then home, FAQ, forms, key dates)
+    into build/docs. The tool pages come first: home and forms list every ``selfcheck: true`` page."""
     env = _jinja_env(b)
     context = _page_context(b)
+    context["roster"] = roster_context(b.notice)
+    for name in ("roster.md", "roster-codes.md"):
+        (b.docs / name).write_text(env.get_template(f"{name}.j2").render(context), "utf-8")
+    context["selfchecks"] = selfcheck_pages(b.docs)
     context["faq"] = _faq_entries(b, env, context)
     for name in ("index.md", "faq.md", "forms.md", "dates.md"):
         text = env.get_template(f"{name}.j2").render(context)
         (b.docs / name).write_text(text, "utf-8")
+
+
+def roster_context(notice) -> dict:
+    """What the roster pages show: every code of rules_py.roster, its limits, the form (附件2)."""
+    from rules_py.forms import form_by_id
+    from rules_py.roster import ROSTER_FORM, describe_codes
+
+    return {**describe_codes(), "form": form_by_id(notice, ROSTER_FORM)}
 
 
 def write_forms(b: Build) -> None:
@@ -205,16 +218,6 @@ def _read_mkdocs_yml(root: Path) -> dict:
 # Page rendering
 # ---------------------------------------------------------------------------------------------
 
-CIRCUMSTANCE_NAMES = {
-    "public_institution": "事业单位专业技术人员",
-    "non_public_sector": "非公有制经济领域",
-    "grassroots_frontline": "苏木、乡镇等基层一线",
-    "postdoc_qualifies": "符合条件的出站博士后",
-    "high_skilled_talent": "高技能人才",
-    "primary_secondary_teacher": "中小学教师",
-}
-
-
 def _jinja_env(b: Build):
     import jinja2
 
@@ -309,7 +312,7 @@ def _page_context(b: Build) -> dict:
         "level_names": wording.LEVEL_NAMES,
         "status_names": wording.STATUS_NAMES,
         "subject_names": wording.SUBJECT_NAMES,
-        "circumstance_names": CIRCUMSTANCE_NAMES,
+        "circumstance_names": wording.CIRCUMSTANCE_NAMES,
         "activity_labels": {k: v["label"] for k, v in n.activity_kinds.items()},
         "clause_of": n.clause,
         "cite": cite,
@@ -367,7 +370,8 @@ def _credit_of(result: dict, index: int) -> dict:
 
 
 def selfcheck_pages(docs: Path) -> list[dict]:
-    """Pages under build/docs whose front matter says ``selfcheck: true`` (title and path)."""
+    """Pages under build/docs whose front matter says ``selfcheck: true`` (title and path), in the
+    order their front matter gives (``order``, default 1), then by path."""
     import yaml
 
     found = []
@@ -378,8 +382,8 @@ def selfcheck_pages(docs: Path) -> list[dict]:
         meta = yaml.safe_load(text[4:text.index("\n---", 4)]) or {}
         if meta.get("selfcheck"):
             found.append({"title": meta.get("title", path.stem), "path": path.relative_to(docs).as_posix(),
-                          "description": meta.get("description", "")})
-    return found
+                          "description": meta.get("description", ""), "order": meta.get("order", 1)})
+    return sorted(found, key=lambda page: page["order"])
 
 
 def hours(value, gap: bool = False) -> str:

@@ -63,6 +63,7 @@ AUTHOR = "花名册自查"
 ERROR_FILL = "FFFFC7CE"    # light red
 WARNING_FILL = "FFFFEB9C"  # light yellow
 OLD_COMMENT_MARK = "——原批注——"
+ANNOTATION_ERROR = "无法生成标注版工作簿（文件中可能有本工具无法保存的内容），请按问题列表逐项修改。"
 
 ERROR = "error"
 WARNING = "warning"
@@ -211,6 +212,21 @@ def annotate_roster(data: bytes, filename: str = "花名册.xlsx", *,
     return _run(data, filename, notice, True, None)
 
 
+def annotate_report(data: bytes, report: dict, *, notice: Notice | str | None = None) -> bytes | None:
+    """The marked workbook for a ``report`` that :func:`check_roster` already made from the same
+    bytes, without checking again (the roster page shows the report first, then offers this).
+    None when the report is fatal; when the workbook cannot be written, None and
+    ``report["annotation_error"]`` says so in Chinese. Never raises."""
+    if report.get("fatal") or not report.get("sheet"):
+        return None
+    try:
+        notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice(report.get("notice"))
+        return _annotate(_as_bytes(data), report, notice)
+    except Exception:  # noqa: BLE001 -- the promise is: never a traceback
+        report["annotation_error"] = ANNOTATION_ERROR
+        return None
+
+
 def exit_status(report: dict) -> int:
     """The command line's exit status for a report: 0 no errors, 1 errors found, 2 unusable."""
     if report.get("fatal"):
@@ -277,13 +293,7 @@ def _run(data, filename, notice, annotate, on_progress) -> tuple[dict, bytes | N
     report["problems_omitted"] = max(0, len(problems) - MAX_LISTED_PROBLEMS)
     if not annotate:
         return report, None
-    try:
-        annotated = _annotate(data, report, notice)
-    except Exception:  # noqa: BLE001
-        report["annotation_error"] = ("无法生成标注版工作簿（文件中可能有本工具无法保存的内容），"
-                                      "请按问题列表逐项修改。")
-        annotated = None
-    return report, annotated
+    return report, annotate_report(data, report, notice=notice)
 
 
 def _fatal_dict(code: str, message: str, **extra) -> dict:

@@ -1,11 +1,21 @@
-// Module Web Worker of the self-check page: boots the self-hosted Pyodide as soon as the page opens,
-// loads our wheels through the lock file, imports rules_py, then answers requests.
+// Module Web Worker of the self-check pages (学时自查 and 花名册自查): boots the self-hosted Pyodide as
+// soon as the page opens, loads our wheels through the lock file, imports rules_py, then answers
+// requests. A page that checks rosters names the worker "selfcheck roster", and the worker then
+// imports the roster checker (and openpyxl) before it says it is ready.
 //
 // Messages out:  {type: "progress", stage, received, expected}
 //                {type: "ready", python, pyodide, ms}
 //                {type: "fatal", message, detail}               the engine could not start
+//                {type: "rows", id, rows}                       a roster check has read this many rows
 //                {type: "result", id, result} | {type: "error", id, error: {field, message}}
 // Messages in:   {type: "evaluate", id, person}                 person as JSON text
+//                {type: "checkRoster", id, data, filename, annotate, keep}
+//                    data: the workbook (ArrayBuffer); result: the report of DESIGN §5, plus
+//                    annotated_xlsx (Uint8Array or null) when annotate is set
+//                {type: "rosterPreview", id, limit}             after a check with keep: the first
+//                                                               rows with problems
+//                {type: "rosterAnnotate", id}                   after a check with keep: result is
+//                                                               {annotated_xlsx, annotation_error}
 //
 // Every URL is resolved from this file (import.meta.url), never from the page, and every file
 // comes from this site: runtime.json says where the versioned runtime and wheel folders are.
@@ -14,6 +24,7 @@ import { startEngine } from "./selfcheck-engine.js";
 
 const RUNTIME_URL = new URL("../selfcheck/runtime.json", import.meta.url);
 const PROGRESS_EVERY_MS = 150;
+const TOOLS = String(self.name || "").split(/\s+/);
 
 let received = 0;
 let expected = 0;
@@ -99,6 +110,7 @@ async function boot() {
     loadPyodide, createPyodideModule, indexURL, lockFileContents,
     packageBaseUrl: new URL("./", lockURL).href,
     packages: runtime.packages,
+    preload: TOOLS.includes("roster") ? ["roster"] : [],
     onStage: setStage,
   });
   post({ type: "ready", python: engine.python, pyodide: runtime.pyodide,
@@ -112,9 +124,38 @@ engineReady.catch((error) => {
   post({ type: "fatal", message: "自查程序未能加载。", detail: String(error && error.message || error) });
 });
 
+const INTERNAL_ERROR = "自查程序内部出错，未能得出结论。请刷新页面重试；如仍出错，请以通知原文为准或咨询主管部门。";
+const ROSTER_ERROR = "检查程序出错，未能完成检查（可能是这台设备的内存不够）。请刷新页面后重试，或换用电脑上的浏览器；" +
+  "文件很大的，可以拆成几个文件分别检查。";
+
+// What each request type does with the engine; each returns [result, transferable buffers].
+const HANDLERS = {
+  evaluate(engine, { person }) {
+    const answer = engine.evaluate(person);
+    if (answer.error) throw Object.assign(new Error(answer.error.message), { answer: answer.error });
+    return [answer.result, []];
+  },
+  checkRoster(engine, { id, data, filename, annotate, keep }) {
+    const onRows = (rows) => post({ type: "rows", id, rows });
+    const { text, annotated } = engine.checkRoster(data, { filename, annotate, keep, onRows });
+    const report = JSON.parse(text);
+    if (annotate) report.annotated_xlsx = annotated;
+    return [report, annotated ? [annotated.buffer] : []];
+  },
+  rosterPreview(engine, { limit }) {
+    return [engine.rosterPreview(limit ?? 10), []];
+  },
+  rosterAnnotate(engine) {
+    const { annotated, error } = engine.rosterAnnotate();
+    return [{ annotated_xlsx: annotated, annotation_error: error }, annotated ? [annotated.buffer] : []];
+  },
+};
+
 self.onmessage = async (event) => {
-  const { type, id, person } = event.data || {};
-  if (type !== "evaluate") return;
+  const message = event.data || {};
+  const { type, id } = message;
+  const handler = Object.hasOwn(HANDLERS, type) ? HANDLERS[type] : null;
+  if (!handler) return;
   let engine;
   try {
     engine = await engineReady;
@@ -123,12 +164,15 @@ self.onmessage = async (event) => {
     return;
   }
   try {
-    const answer = engine.evaluate(person);
-    if (answer.error) post({ type: "error", id, error: answer.error });
-    else post({ type: "result", id, result: answer.result });
+    const [result, transfer] = handler(engine, message);
+    self.postMessage({ type: "result", id, result }, transfer);
   } catch (error) {
-    console.error("selfcheck worker: evaluation failed", error);
+    if (error && error.answer) {
+      post({ type: "error", id, error: error.answer });
+      return;
+    }
+    console.error(`selfcheck worker: ${type} failed`, error);
     post({ type: "error", id, error: { field: "", internal: true,
-      message: "自查程序内部出错，未能得出结论。请刷新页面重试；如仍出错，请以通知原文为准或咨询主管部门。" } });
+      message: type === "evaluate" ? INTERNAL_ERROR : ROSTER_ERROR } });
   }
 };

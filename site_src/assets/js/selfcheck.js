@@ -1,37 +1,20 @@
-// 学时自查: the page side. Starts the engine worker at once, exposes window.selfCheck (DESIGN §4),
-// builds the form from the notice data, keeps the answers in localStorage and draws the result.
+// 学时自查: the page side. Starts the engine worker at once and exposes window.selfCheck (DESIGN §4)
+// through selfcheck-client.js (shared with 花名册自查), builds the form from the notice data, keeps
+// the answers in localStorage and draws the result.
 // Nothing leaves the browser: the worker and every file it loads come from this site.
 
+import { h, startSelfCheck } from "./selfcheck-client.js";
+
 const root = document.getElementById("selfcheck");
-const statusBox = document.getElementById("sc-status");
-const params = new URLSearchParams(location.search);
-const WATCHDOG_MS = 1000 * (Number(params.get("watchdog")) || 30);
-const IN_WECHAT = /MicroMessenger/i.test(navigator.userAgent);
+const { engine, evaluate } = startSelfCheck({ tool: "学时自查", waitHint: "可以先填写下面的内容。" });
 const NOTICE_ID = root?.dataset.notice || "songshan-2025";
 const STORAGE_KEY = root?.dataset.storageKey || `songshan-ce.selfcheck.${NOTICE_ID}`;
 const LEVEL_ORDER = ["senior", "intermediate", "junior", "assessment", "none"];
 const SUBJECTS = { public: "公需科目", professional: "专业科目" };
 
 // ---------------------------------------------------------------------------------------------
-// Small DOM helper
+// Small helpers
 // ---------------------------------------------------------------------------------------------
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") el.className = value;
-    else if (key === "dataset") Object.assign(el.dataset, value);
-    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
-    else if (key in el && typeof value !== "string") el[key] = value;
-    else el.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : String(child));
-  }
-  return el;
-}
 
 /** Hours as people read them: one decimal at most; a gap rounds up, an amount down (as the engine). */
 function fmtHours(value, gap = false) {
@@ -44,220 +27,11 @@ function cnDate(iso) {
   return `${y} 年 ${m} 月 ${d} 日`;
 }
 
-function fmtMB(bytes) {
-  return (bytes / 1048576).toFixed(1);
-}
-
 function today() {
   const d = new Date();
   const pad = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
-
-// ---------------------------------------------------------------------------------------------
-// The engine: a module worker, started now, and window.selfCheck
-// ---------------------------------------------------------------------------------------------
-
-class Unsupported extends Error {}
-
-function supportProblem() {
-  if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") return "WebAssembly";
-  if (typeof Worker !== "function") return "Web Worker";
-  return null;
-}
-
-function startWorker() {
-  const missing = supportProblem();
-  if (missing) throw new Unsupported(missing);
-  // A browser that knows module workers reads `type`; one that does not ignores it (and would
-  // start a classic worker that cannot load ours), so a getter tells them apart.
-  let typeRead = false;
-  const options = { name: "selfcheck", get type() { typeRead = true; return "module"; } };
-  const worker = new Worker(new URL("./selfcheck-worker.js", import.meta.url), options);
-  if (!typeRead) {
-    worker.terminate();
-    throw new Unsupported("module Web Worker");
-  }
-  return worker;
-}
-
-const engine = {
-  worker: null,
-  lastHeard: performance.now(),
-  progress: { stage: "start", received: 0, expected: 0 },
-  info: null,
-  failure: null,
-  pending: new Map(),
-  nextId: 1,
-};
-
-let resolveReady;
-let rejectReady;
-const ready = new Promise((resolve, reject) => {
-  resolveReady = resolve;
-  rejectReady = reject;
-});
-ready.catch(() => {}); // a failed start is shown on the page; callers still see the rejection
-
-function fail(message, detail, unsupported = false) {
-  if (engine.failure) return;
-  engine.failure = { message, detail, unsupported };
-  const error = new Error(message);
-  error.detail = detail;
-  rejectReady(error);
-  for (const { reject } of engine.pending.values()) reject(error);
-  engine.pending.clear();
-  showStatus();
-}
-
-function onWorkerMessage(event) {
-  const message = event.data || {};
-  engine.lastHeard = performance.now();
-  switch (message.type) {
-    case "progress":
-      engine.progress = message;
-      showStatus();
-      break;
-    case "ready":
-      engine.info = { python: message.python, pyodide: message.pyodide, ms: message.ms };
-      performance.mark?.("selfcheck-ready");
-      resolveReady(engine.info);
-      showStatus();
-      break;
-    case "fatal":
-      fail(message.message, message.detail);
-      break;
-    case "result":
-    case "error": {
-      const request = engine.pending.get(message.id);
-      if (!request) return;
-      engine.pending.delete(message.id);
-      if (message.type === "result") request.resolve(message.result);
-      else {
-        const error = new Error(message.error.message);
-        error.field = message.error.field;
-        error.internal = Boolean(message.error.internal);
-        request.reject(error);
-      }
-      break;
-    }
-    default:
-      break;
-  }
-}
-
-/** The result object of `python -m rules_py check --json` for one person (DESIGN §4). */
-function evaluate(person) {
-  if (engine.failure) return Promise.reject(new Error(engine.failure.message));
-  let text;
-  try {
-    text = JSON.stringify(person);
-  } catch (error) {
-    return Promise.reject(new Error("输入无法转换为 JSON：" + error.message));
-  }
-  const id = engine.nextId++;
-  return new Promise((resolve, reject) => {
-    engine.pending.set(id, { resolve, reject });
-    engine.worker.postMessage({ type: "evaluate", id, person: text });
-  });
-}
-
-try {
-  engine.worker = startWorker();
-  engine.worker.addEventListener("message", onWorkerMessage);
-  engine.worker.addEventListener("error", (event) => {
-    event.preventDefault?.();
-    fail("自查程序未能加载。", event.message || "worker error");
-  });
-} catch (error) {
-  if (error instanceof Unsupported) {
-    fail("这个浏览器无法运行学时自查。", `缺少 ${error.message} 支持`, true);
-  } else {
-    fail("自查程序未能启动。", String(error.message || error));
-  }
-}
-
-window.selfCheck = Object.freeze({ ready, evaluate });
-
-// ---------------------------------------------------------------------------------------------
-// Loading status, progress in bytes, and the watchdog
-// ---------------------------------------------------------------------------------------------
-
-const STAGES = {
-  start: "正在准备自查程序……",
-  download: "正在下载自查程序",
-  boot: "正在启动计算程序……",
-  import: "正在载入学时规则……",
-};
-
-function adviceList() {
-  const items = [
-    "检查网络后刷新本页；",
-    "换一个浏览器打开本页，例如手机自带浏览器、Chrome、Edge 或 Safari（iOS 16.4 以上）；",
-    "在电脑上打开本页。",
-  ];
-  if (IN_WECHAT) items.unshift("您正在微信里浏览：请点右上角“…”，选择“在浏览器打开”；");
-  return h("ul", { class: "sc-advice" }, items.map((item) => h("li", {}, item)));
-}
-
-function showStatus() {
-  if (!statusBox) return;
-  statusBox.replaceChildren();
-  statusBox.className = "sc-status";
-  if (engine.failure) {
-    statusBox.classList.add("sc-alert");
-    statusBox.append(
-      h("p", {}, h("strong", {}, engine.failure.message),
-        engine.failure.unsupported ? `（${engine.failure.detail}）` : ""),
-      h("p", {}, "可以试试："),
-      adviceList(),
-      h("p", {}, "也可以阅读通知原文，按其中的学时要求自行核对。"),
-    );
-    if (!engine.failure.unsupported && engine.failure.detail) {
-      statusBox.append(h("p", { class: "sc-detail" }, `技术信息：${engine.failure.detail}`));
-    }
-    return;
-  }
-  if (engine.info) {
-    statusBox.classList.add("sc-ready");
-    statusBox.append(h("p", {}, "✓ 自查程序已就绪：计算全部在这台设备上进行。"));
-    return;
-  }
-  const { stage, received, expected } = engine.progress;
-  let text = STAGES[stage] || STAGES.start;
-  let percent = null;
-  if (stage === "download" && expected) {
-    if (received < expected) {
-      percent = Math.min(99, Math.floor((100 * received) / expected));
-      text = `${STAGES.download}（${fmtMB(received)} / ${fmtMB(expected)} MB）……`;
-    } else {
-      text = STAGES.boot;
-    }
-  }
-  statusBox.append(h("p", {}, text));
-  const bar = h("progress", { max: 100, class: "sc-progress" });
-  if (percent !== null) bar.value = percent;
-  statusBox.append(bar);
-  statusBox.append(h("p", { class: "sc-hint" },
-    "首次打开需要下载约 ", expected ? fmtMB(expected) : "14", " MB，之后会快很多。可以先填写下面的内容。"));
-  if (performance.now() - engine.lastHeard > WATCHDOG_MS) {
-    statusBox.classList.add("sc-slow");
-    statusBox.append(h("div", { class: "sc-watchdog", role: "alert" },
-      h("p", {}, h("strong", {}, "加载时间比平常长。"), "如果一直停在这里，可以试试："), adviceList()));
-  }
-}
-
-const watchdog = setInterval(() => {
-  if (engine.info || engine.failure) {
-    clearInterval(watchdog);
-    return;
-  }
-  if (performance.now() - engine.lastHeard > WATCHDOG_MS && !statusBox?.classList.contains("sc-slow")) {
-    showStatus();
-  }
-}, 1000);
-
-showStatus();
 
 // ---------------------------------------------------------------------------------------------
 // The notice data and the saved answers

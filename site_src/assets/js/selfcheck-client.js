@@ -1,0 +1,297 @@
+// The page side of the engine, shared by every self-check page (学时自查, 花名册自查): starts the one
+// module worker at page load, shows its loading status with a watchdog, and exposes the engine as
+// window.selfCheck (DESIGN §4):
+//
+//   window.selfCheck.ready                          Promise, resolves when the engine is loaded
+//   window.selfCheck.evaluate(person)               Promise of the result of `rules_py check --json`
+//   window.selfCheck.checkRoster(data, {annotate})  Promise of the report of `rules_py roster --json`;
+//       data: ArrayBuffer, a typed array or a Blob/File. With annotate: true the report also has
+//       annotated_xlsx, the marked workbook (Uint8Array; null when the file was unusable).
+//       Optional: filename (the report's "file", default 花名册.xlsx), onProgress(rowsRead).
+//
+// Nothing leaves the browser: the worker and every file it loads come from this site.
+
+const params = new URLSearchParams(location.search);
+const WATCHDOG_MS = 1000 * (Number(params.get("watchdog")) || 30);
+export const IN_WECHAT = /MicroMessenger/i.test(navigator.userAgent);
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------------------------
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else if (key in el && typeof value !== "string") el[key] = value;
+    else el.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+export function fmtMB(bytes) {
+  return (bytes / 1048576).toFixed(1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worker
+// ---------------------------------------------------------------------------------------------
+
+class Unsupported extends Error {}
+
+function supportProblem() {
+  if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") return "WebAssembly";
+  if (typeof Worker !== "function") return "Web Worker";
+  return null;
+}
+
+function startWorker(tools) {
+  const missing = supportProblem();
+  if (missing) throw new Unsupported(missing);
+  // A browser that knows module workers reads `type`; one that does not ignores it (and would
+  // start a classic worker that cannot load ours), so a getter tells them apart. The name tells
+  // the worker which checks this page offers (it prepares those before it says "ready").
+  let typeRead = false;
+  const options = { name: ["selfcheck", ...tools].join(" "), get type() { typeRead = true; return "module"; } };
+  const worker = new Worker(new URL("./selfcheck-worker.js", import.meta.url), options);
+  if (!typeRead) {
+    worker.terminate();
+    throw new Unsupported("module Web Worker");
+  }
+  return worker;
+}
+
+const STAGES = {
+  start: "正在准备自查程序……",
+  download: "正在下载自查程序",
+  boot: "正在启动计算程序……",
+  import: "正在载入规则……",
+};
+
+/**
+ * Start the engine for this page (once). `tool` names the check in messages ("学时自查"),
+ * `tools` lists what the worker must prepare (["roster"]), `waitHint` what the person can do
+ * meanwhile, `readyText` the line shown once the engine is loaded.
+ */
+export function startSelfCheck({ tool = "学时自查", tools = [], waitHint = "", readyText = "" } = {}) {
+  if (window.selfCheck) throw new Error("startSelfCheck: the engine is already started on this page");
+  const statusBox = document.getElementById("sc-status");
+  const engine = {
+    worker: null,
+    lastHeard: performance.now(),
+    progress: { stage: "start", received: 0, expected: 0 },
+    info: null,
+    failure: null,
+    pending: new Map(),
+    nextId: 1,
+  };
+
+  let resolveReady;
+  let rejectReady;
+  const ready = new Promise((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  });
+  ready.catch(() => {}); // a failed start is shown on the page; callers still see the rejection
+
+  function fail(message, detail, unsupported = false) {
+    if (engine.failure) return;
+    engine.failure = { message, detail, unsupported };
+    const error = new Error(message);
+    error.detail = detail;
+    rejectReady(error);
+    for (const { reject } of engine.pending.values()) reject(error);
+    engine.pending.clear();
+    showStatus();
+  }
+
+  function onWorkerMessage(event) {
+    const message = event.data || {};
+    engine.lastHeard = performance.now();
+    switch (message.type) {
+      case "progress":
+        engine.progress = message;
+        showStatus();
+        break;
+      case "ready":
+        engine.info = { python: message.python, pyodide: message.pyodide, ms: message.ms };
+        performance.mark?.("selfcheck-ready");
+        resolveReady(engine.info);
+        showStatus();
+        break;
+      case "fatal":
+        fail(message.message, message.detail);
+        break;
+      case "rows":
+        engine.pending.get(message.id)?.onRows?.(message.rows);
+        break;
+      case "result":
+      case "error": {
+        const request = engine.pending.get(message.id);
+        if (!request) return;
+        engine.pending.delete(message.id);
+        if (message.type === "result") request.resolve(message.result);
+        else {
+          const error = new Error(message.error.message);
+          error.field = message.error.field;
+          error.internal = Boolean(message.error.internal);
+          request.reject(error);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** Send one request to the worker; the answer comes back as a Promise. */
+  function request(type, payload, { onRows = null, transfer = [] } = {}) {
+    if (engine.failure) return Promise.reject(new Error(engine.failure.message));
+    const id = engine.nextId++;
+    return new Promise((resolve, reject) => {
+      engine.pending.set(id, { resolve, reject, onRows });
+      engine.worker.postMessage({ ...payload, type, id }, transfer);
+    });
+  }
+
+  /** The result object of `python -m rules_py check --json` for one person (DESIGN §4). */
+  function evaluate(person) {
+    let text;
+    try {
+      text = JSON.stringify(person);
+    } catch (error) {
+      return Promise.reject(new Error("输入无法转换为 JSON：" + error.message));
+    }
+    return request("evaluate", { person: text });
+  }
+
+  /** The workbook's bytes as a fresh ArrayBuffer (the caller's own buffer is never detached). */
+  async function bytesOf(data) {
+    if (data instanceof ArrayBuffer) return data.slice(0);
+    if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+    if (typeof Blob === "function" && data instanceof Blob) return data.arrayBuffer();
+    throw new TypeError("checkRoster 需要文件内容：ArrayBuffer、Uint8Array 或 File。");
+  }
+
+  /** The report of `python -m rules_py roster FILE --json` (DESIGN §5); see the top of this file. */
+  async function checkRoster(data, { annotate = false, filename = undefined, onProgress = undefined } = {}) {
+    const buffer = await bytesOf(data);
+    const name = filename ?? (typeof File === "function" && data instanceof File ? data.name : "花名册.xlsx");
+    return request("checkRoster", { data: buffer, filename: name, annotate: Boolean(annotate), keep: false },
+      { transfer: [buffer], onRows: typeof onProgress === "function" ? onProgress : null });
+  }
+
+  // The roster page's own steps: check (keeping the file in the worker), then the preview rows
+  // and the marked workbook, so that the report shows before the slower parts are done.
+  const roster = {
+    async check(data, { filename, onRows } = {}) {
+      const buffer = await bytesOf(data);
+      return request("checkRoster", { data: buffer, filename, annotate: false, keep: true },
+        { transfer: [buffer], onRows });
+    },
+    preview(limit = 10) {
+      return request("rosterPreview", { limit });
+    },
+    annotate() {
+      return request("rosterAnnotate", {});
+    },
+  };
+
+  try {
+    engine.worker = startWorker(tools);
+    engine.worker.addEventListener("message", onWorkerMessage);
+    engine.worker.addEventListener("error", (event) => {
+      event.preventDefault?.();
+      fail("自查程序未能加载。", event.message || "worker error");
+    });
+  } catch (error) {
+    if (error instanceof Unsupported) {
+      fail(`这个浏览器无法运行${tool}。`, `缺少 ${error.message} 支持`, true);
+    } else {
+      fail("自查程序未能启动。", String(error.message || error));
+    }
+  }
+
+  window.selfCheck = Object.freeze({ ready, evaluate, checkRoster });
+
+  // -------------------------------------------------------------------------------------------
+  // Loading status, progress in bytes, and the watchdog
+  // -------------------------------------------------------------------------------------------
+
+  function adviceList() {
+    const items = [
+      "检查网络后刷新本页；",
+      "换一个浏览器打开本页，例如手机自带浏览器、Chrome、Edge 或 Safari（iOS 16.4 以上）；",
+      "在电脑上打开本页。",
+    ];
+    if (IN_WECHAT) items.unshift("您正在微信里浏览：请点右上角“…”，选择“在浏览器打开”；");
+    return h("ul", { class: "sc-advice" }, items.map((item) => h("li", {}, item)));
+  }
+
+  function showStatus() {
+    if (!statusBox) return;
+    statusBox.replaceChildren();
+    statusBox.className = "sc-status";
+    if (engine.failure) {
+      statusBox.classList.add("sc-alert");
+      statusBox.append(
+        h("p", {}, h("strong", {}, engine.failure.message),
+          engine.failure.unsupported ? `（${engine.failure.detail}）` : ""),
+        h("p", {}, "可以试试："),
+        adviceList(),
+        h("p", {}, "也可以阅读通知原文，按其中的要求自行核对。"),
+      );
+      if (!engine.failure.unsupported && engine.failure.detail) {
+        statusBox.append(h("p", { class: "sc-detail" }, `技术信息：${engine.failure.detail}`));
+      }
+      return;
+    }
+    if (engine.info) {
+      statusBox.classList.add("sc-ready");
+      statusBox.append(h("p", {}, readyText || "✓ 自查程序已就绪：计算全部在这台设备上进行。"));
+      return;
+    }
+    const { stage, received, expected } = engine.progress;
+    let text = STAGES[stage] || STAGES.start;
+    let percent = null;
+    if (stage === "download" && expected) {
+      if (received < expected) {
+        percent = Math.min(99, Math.floor((100 * received) / expected));
+        text = `${STAGES.download}（${fmtMB(received)} / ${fmtMB(expected)} MB）……`;
+      } else {
+        text = STAGES.boot;
+      }
+    }
+    statusBox.append(h("p", {}, text));
+    const bar = h("progress", { max: 100, class: "sc-progress" });
+    if (percent !== null) bar.value = percent;
+    statusBox.append(bar);
+    statusBox.append(h("p", { class: "sc-hint" },
+      "首次打开需要下载约 ", expected ? fmtMB(expected) : "14", " MB，之后会快很多。", waitHint));
+    if (performance.now() - engine.lastHeard > WATCHDOG_MS) {
+      statusBox.classList.add("sc-slow");
+      statusBox.append(h("div", { class: "sc-watchdog", role: "alert" },
+        h("p", {}, h("strong", {}, "加载时间比平常长。"), "如果一直停在这里，可以试试："), adviceList()));
+    }
+  }
+
+  const watchdog = setInterval(() => {
+    if (engine.info || engine.failure) {
+      clearInterval(watchdog);
+      return;
+    }
+    if (performance.now() - engine.lastHeard > WATCHDOG_MS && !statusBox?.classList.contains("sc-slow")) {
+      showStatus();
+    }
+  }, 1000);
+
+  showStatus();
+  return { engine, ready, evaluate, checkRoster, roster };
+}

@@ -1,0 +1,536 @@
+"""花名册自查 in headless Chromium at 375 px, used as HR staff would: pick a filled roster, read the
+summary, the problems grouped by kind and the first rows with the bad cells marked, and download
+the marked workbook, which openpyxl reads back with its fills and comments. Wrong files get the
+Chinese message of the fatal code (a file over the size limit is refused before it reaches the
+worker), a large roster shows rows read while the page stays responsive, and WeChat gets told how
+to get the file. window.selfCheck.checkRoster (DESIGN §4/§5) gives the report CPython's
+check_roster gives, for clean, planted-problem and unusable files, annotated workbook included.
+
+Every request stays on the local server, nothing is sent anywhere (GET only), and the page's CSP is
+enforced. Each page load boots Pyodide (~6 s here), so each test loads the page once.
+"""
+
+from __future__ import annotations
+
+import base64
+import html.parser
+import io
+import json
+import random
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from browser_support import ROOT, new_phone_context, record_requests, watch_console
+
+from rules_py.roster import (AUTHOR, ERROR_FILL, FATAL_CODES, PROBLEM_CODES, SUMMARY_SHEET, WARNING_FILL,
+                             annotate_roster, check_roster, limits)
+
+sys.path.insert(0, str(ROOT / "tests"))
+import roster_factory as rf  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = ROOT / "build" / "screenshots"
+READY_MS = 60_000
+CHECK_MS = 120_000
+CSP_VIOLATION = re.compile(r"Content Security Policy|Refused to", re.I)
+WECHAT_UA = ("Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0 "
+             "Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20240301 MicroMessenger/8.0.50.2600 WeChat/arm64")
+
+
+# ---------------------------------------------------------------------------------------------
+# Workbooks (synthetic IDs only, from tests/roster_factory.py)
+# ---------------------------------------------------------------------------------------------
+
+def planted_roster() -> bytes:
+    """12 people on the blank form (附件2) with problems of ten kinds, errors and warnings."""
+    rows = rf.people(12)
+    last = rows[1]["id_number"][-1]
+    rows[1]["id_number"] = rows[1]["id_number"][:-1] + ("0" if last != "0" else "1")  # id_checksum
+    rows[2]["sex"] = "女" if rows[2]["sex"] == "男" else "男"                          # sex_mismatch
+    rows[3]["id_number"] = rows[0]["id_number"]                                         # duplicate_id
+    rows[4]["public_hours"] = "三十"                                                    # not_a_number
+    rows[5]["professional_hours"] = -5                                                  # negative_hours
+    rows[6]["total_hours"] = 999                                                        # total_mismatch
+    rows[7]["public_hours"] = 20                                                        # warning
+    rows[8]["phone"] = "12345"                                                          # phone_format
+    rows[9]["name"] = None                                                              # missing_value
+    rows[10]["professional_hours"] = 40                                                 # warning
+    return rf.from_form(rows)
+
+
+def clean_roster(count: int = 20) -> bytes:
+    return rf.from_form(rf.people(count))
+
+
+def large_roster(count: int = 3000) -> bytes:
+    rows = rf.people(count)
+    rows[-1]["phone"] = "12345"  # one problem, on the last row
+    return rf.custom(rows)
+
+
+CSV_BYTES = "序号,姓名,性别,身份证号码\n1,王伟,男,150404198005010010\n".encode("utf-8")
+RANDOM_BYTES = random.Random(2025).randbytes(6000)
+
+
+def expected_report(data: bytes, filename: str = "花名册.xlsx") -> dict:
+    """CPython's report as JSON gives it (what `python -m rules_py roster FILE --json` prints)."""
+    report = check_roster(data, filename)
+    return json.loads(json.dumps(report, ensure_ascii=False))
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+
+class RosterPage:
+    """The roster page, driven through its visible controls."""
+
+    def __init__(self, page, server):
+        self.page = page
+        self.server = server
+
+    def open(self):
+        self.page.goto(self.server.url + "roster/")
+        self.page.locator("#rc-file").wait_for(state="attached")
+        return self
+
+    def wait_ready(self):
+        self.page.wait_for_function("() => document.querySelector('#sc-status.sc-ready')", timeout=READY_MS)
+        return self
+
+    def pick(self, path: Path):
+        self.page.set_input_files("#rc-file", str(path))
+        return self
+
+    def drop(self, name: str, data: bytes):
+        """Drag a file onto the page and drop it, as on a desktop."""
+        self.page.evaluate("""([b64, name]) => {
+          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([bytes], name));
+          const zone = document.querySelector(".rc-drop");
+          for (const type of ["dragenter", "dragover", "drop"]) {
+            zone.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
+          }
+        }""", [base64.b64encode(data).decode(), name])
+        return self
+
+    def report(self):
+        self.page.locator("#rc-summary, #rc-fatal").first.wait_for(timeout=CHECK_MS)
+        return self.page.locator("#rc-result")
+
+    def shot(self, name: str, locator=None, full_page: bool = False) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"roster-{name}-375.png"
+        if locator is not None:
+            locator.screenshot(path=str(path))
+        else:
+            self.page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+
+def record_methods(context) -> list[str]:
+    methods: list[str] = []
+    context.on("request", lambda request: methods.append(request.method))
+    return methods
+
+
+def assert_local_only(requests: list[str], methods: list[str], server, errors: list[str]):
+    blob = "blob:" + server.url  # the marked workbook is a blob: URL of this origin
+    foreign = [url for url in requests if not url.startswith((server.url, blob))]
+    assert foreign == [], "requests left the local server"
+    assert set(methods) <= {"GET"}, "something was sent (only GET requests are expected)"
+    assert server.errors() == [], "the server answered with an error"
+    assert not [e for e in errors if CSP_VIOLATION.search(e)], errors
+    assert errors == []
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def fill_of(cell) -> str | None:
+    fill = cell.fill
+    if fill is None or fill.fill_type != "solid":
+        return None
+    return fill.fgColor.rgb
+
+
+_MERGES = re.compile(rb"(<mergeCells[^>]*>)(.*?)(</mergeCells>)", re.S)
+
+
+def sorted_merges(xml: bytes) -> bytes:
+    return _MERGES.sub(lambda m: m[1] + b"".join(sorted(re.findall(rb"<mergeCell [^>]*/>", m[2]))) + m[3], xml)
+
+
+def assert_marked(workbook_bytes: bytes, report: dict):
+    """Every listed problem cell carries the tool's fill and comment; the summary sheet comes first."""
+    workbook = load_workbook(io.BytesIO(workbook_bytes))
+    assert workbook.sheetnames[0] == SUMMARY_SHEET
+    ws = workbook[report["sheet"]]
+    for problem in report["problems"]:
+        if not problem["cell"]:
+            continue
+        cell = ws[problem["cell"]]
+        severities = {p["severity"] for p in report["problems"] if p["cell"] == problem["cell"]}
+        assert fill_of(cell) == (ERROR_FILL if "error" in severities else WARNING_FILL), problem["cell"]
+        assert cell.comment is not None and cell.comment.author == AUTHOR, problem["cell"]
+        assert PROBLEM_CODES[problem["code"]]["title"] in cell.comment.text
+    summary = workbook[SUMMARY_SHEET]
+    cells = {c.value for row in summary.iter_rows() for c in row if c.value}
+    for problem in report["problems"]:
+        if problem["cell"]:
+            assert problem["cell"] in cells
+
+
+# ---------------------------------------------------------------------------------------------
+# The page, as HR staff use it
+# ---------------------------------------------------------------------------------------------
+
+def test_upload_shows_problems_and_the_marked_workbook(phone, site_server, tmp_path):
+    requests, methods = record_requests(phone), record_methods(phone)
+    page = phone.new_page()
+    errors = watch_console(page)
+    site_server.clear()
+    rp = RosterPage(page, site_server).open()
+    # The limits are stated on the page, from rules_py.roster.limits().
+    assert limits()["text"] in page.locator("#rc-limits").inner_text()
+    assert re.search("正在|已就绪", page.locator("#sc-status").inner_text())
+    rp.wait_ready()
+    rp.shot("empty")
+
+    data = planted_roster()
+    expected = expected_report(data, "单位花名册.xlsx")
+    s = expected["summary"]
+    assert s["errors"] >= 8 and s["warnings"] == 2 and len(s["by_code"]) >= 10
+    rp.pick(write(tmp_path, "单位花名册.xlsx", data))
+    result = rp.report()
+
+    # Summary first.
+    headline = page.locator("#rc-summary .rc-headline").inner_text()
+    assert headline == f"共 12 人，发现 {s['errors']} 个问题，{s['warnings']} 条提醒"
+    summary = page.locator("#rc-summary")
+    assert "文件“单位花名册.xlsx”，工作表“花名册”" in summary.inner_text()
+    assert "2025年3月15日前" in summary.inner_text()
+
+    # Grouped by kind, with counts, errors before warnings; each problem with its cell and fix.
+    kinds = page.locator(".rc-kind")
+    codes = kinds.evaluate_all("els => els.map(e => e.dataset.code)")
+    assert sorted(codes) == sorted(s["by_code"])
+    severities = [PROBLEM_CODES[c]["severity"] for c in codes]
+    assert severities == sorted(severities, key=lambda sev: sev != "error")
+    for code, count in s["by_code"].items():
+        kind = page.locator(f'.rc-kind[data-code="{code}"]')
+        assert kind.locator(".rc-count").inner_text() == f"{count} 处"
+        assert kind.locator(".rc-kind-title").inner_text() == PROBLEM_CODES[code]["title"]
+        assert kind.locator(".rc-explain a").get_attribute("href") == f"../roster-codes/#{code}"
+    checksum = next(p for p in expected["problems"] if p["code"] == "id_checksum")
+    kind = page.locator('.rc-kind[data-code="id_checksum"]')
+    kind.evaluate("details => { details.open = true; }")
+    item = kind.locator(f'li[data-cell="{checksum["cell"]}"]')
+    assert checksum["message"] in item.inner_text() and checksum["hint"] in item.inner_text()
+    assert "Traceback" not in result.inner_text()
+
+    # The first rows with the bad cells marked, in the workbook's colours.
+    preview = page.locator("#rc-preview")
+    preview.wait_for(timeout=CHECK_MS)
+    problem_rows = sorted({p["row"] for p in expected["problems"] if p["cell"]})
+    shown = page.locator(".rc-sheet tbody tr").evaluate_all("els => els.map(e => Number(e.dataset.row))")
+    assert shown == problem_rows[:10]
+    for problem in expected["problems"]:
+        if problem["row"] in shown:
+            cell = page.locator(f'.rc-sheet td[data-cell="{problem["cell"]}"]')
+            assert "rc-bad" in cell.get_attribute("class"), problem["cell"]
+    assert page.locator(f'.rc-sheet td[data-cell="{checksum["cell"]}"]').inner_text() == checksum["value"]
+    assert "rc-bad--error" in page.locator(f'.rc-sheet td[data-cell="{checksum["cell"]}"]').get_attribute("class")
+    missing = next(p for p in expected["problems"] if p["code"] == "missing_value")
+    page.locator(f'.rc-sheet td[data-cell="{missing["cell"]}"]').click()
+    assert missing["message"] in page.locator(".rc-cell-note").inner_text()
+
+    # Then the download: the person's own workbook, marked.
+    link = page.locator("#rc-download-link")
+    link.wait_for(timeout=CHECK_MS)
+    assert page.locator(".rc-wechat").count() == 0
+    rp.shot("result", result)
+    page.locator("#rc-summary").scroll_into_view_if_needed()
+    page.evaluate("() => window.scrollTo(0, document.querySelector('#rc-summary').getBoundingClientRect().top + window.scrollY - 60)")
+    rp.shot("result-top")
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename == "单位花名册（标注版）.xlsx"
+    marked = Path(download.path()).read_bytes()
+    assert_marked(marked, expected)
+    # Reading the marked copy back gives the same problems.
+    again = check_roster(marked, "单位花名册（标注版）.xlsx")
+    assert again["summary"]["by_code"] == s["by_code"]
+
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 375
+    assert any(re.search(r"/assets/wheels/[0-9a-f]{16}/openpyxl-.*\.whl$", p) for p in site_server.paths())
+    assert_local_only(requests, methods, site_server, errors)
+
+
+def test_wrong_files_get_the_chinese_message_and_big_ones_never_reach_the_worker(phone, site_server, tmp_path):
+    # Record what the page sends to its worker.
+    phone.add_init_script("""{
+      window.__sent = [];
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (message, ...rest) {
+        window.__sent.push({type: message && message.type, bytes: message && message.data ? message.data.byteLength : 0});
+        return post.call(this, message, ...rest);
+      };
+    }""")
+    requests, methods = record_requests(phone), record_methods(phone)
+    page = phone.new_page()
+    errors = watch_console(page)
+    site_server.clear()
+    rp = RosterPage(page, site_server).open()
+
+    # Over the size limit: refused at once, even while the engine is still loading.
+    big = write(tmp_path, "全区花名册.xlsx", b"PK\x03\x04" + bytes(limits()["max_file_bytes"]))
+    rp.pick(big)
+    fatal = page.locator("#rc-fatal")
+    fatal.wait_for(timeout=5_000)
+    assert fatal.get_attribute("data-fatal") == "too_large"
+    text = fatal.inner_text()
+    assert FATAL_CODES["too_large"]["title"] in text and "10.0 MB" in text and limits()["text"] in text
+    assert page.evaluate("() => window.__sent.filter(m => m.type === 'checkRoster').length") == 0
+
+    rp.wait_ready()
+    # A CSV (picked) and random bytes (dropped on the page): the fatal message of rules_py, word for word.
+    for name, data in (("花名册.csv", CSV_BYTES), ("花名册.xlsx", RANDOM_BYTES)):
+        expected = expected_report(data, name)["fatal"]
+        assert expected["code"] == "not_xlsx"
+        if name.endswith(".csv"):
+            rp.pick(write(tmp_path, name, data))
+        else:
+            rp.drop(name, data)
+        page.wait_for_function("name => document.querySelector('#rc-fatal .rc-headline')?.textContent.includes('“' + name + '”')"
+                               " && document.querySelector('#rc-fatal').dataset.fatal === 'not_xlsx'"
+                               " && !document.querySelector('#rc-progress:not([hidden])')", arg=name, timeout=CHECK_MS)
+        text = page.locator("#rc-fatal").inner_text()
+        assert f"无法检查“{name}”：{expected['title']}" in text
+        assert expected["message"] in text
+        assert "另存为" in text and "Traceback" not in text
+        if name.endswith(".csv"):
+            assert "CSV" in text
+            page.mouse.wheel(0, 120)  # picking scrolled up to the input; Material then shows "回到页面顶部"
+            page.wait_for_timeout(800)
+            rp.shot("fatal", page.locator("#rc-result"))
+    sent = page.evaluate("() => window.__sent.filter(m => m.type === 'checkRoster')")
+    assert [m["bytes"] for m in sent] == [len(CSV_BYTES), len(RANDOM_BYTES)]
+    assert page.locator("#rc-summary").count() == 0 and page.locator("#rc-download").count() == 0
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 375
+    assert_local_only(requests, methods, site_server, errors)
+
+
+def test_a_large_roster_shows_rows_read_and_the_page_stays_responsive(phone, site_server, tmp_path):
+    page = phone.new_page()
+    errors = watch_console(page)
+    rp = RosterPage(page, site_server).open().wait_ready()
+    data = large_roster(3000)
+    path = write(tmp_path, "全区花名册.xlsx", data)
+    # Record the rows the progress line shows, and the longest pause of the page's main thread.
+    page.evaluate("""() => {
+      window.__rows = [];
+      window.__gap = 0;
+      let last = performance.now();
+      window.__timer = setInterval(() => {
+        const now = performance.now();
+        window.__gap = Math.max(window.__gap, now - last);
+        last = now;
+      }, 20);
+      new MutationObserver(() => {
+        const rows = document.querySelector('#rc-progress')?.dataset.rows;
+        if (rows && !window.__rows.includes(Number(rows))) window.__rows.push(Number(rows));
+      }).observe(document.querySelector('#roster'), {subtree: true, attributes: true, attributeFilter: ['data-rows']});
+    }""")
+    rp.pick(path)
+    page.locator("#rc-progress:not([hidden])").wait_for(timeout=5_000)
+    # While the worker reads, the page answers at once: the picker is still there to use.
+    assert page.locator("#rc-file").is_enabled()
+    rp.report()
+    page.locator("#rc-download-link").wait_for(timeout=CHECK_MS)
+    rows = page.evaluate("() => window.__rows")
+    gap = page.evaluate("() => { clearInterval(window.__timer); return window.__gap; }")
+    print(f"\nprogress rows seen: {rows}; longest main-thread pause: {gap:.0f} ms")
+    assert rows[:2] == [1000, 2000], rows
+    assert gap < 1000, f"the page froze for {gap:.0f} ms"
+    assert page.locator("#rc-summary .rc-headline").inner_text() == "共 3000 人，发现 1 个问题"
+    assert page.locator(".rc-sheet tbody tr").evaluate_all("els => els.map(e => e.dataset.row)") == ["3001"]
+    assert errors == []
+
+
+def test_in_wechat_the_page_says_how_to_get_the_marked_file(browser, site_server, tmp_path):
+    context = new_phone_context(browser, user_agent=WECHAT_UA)
+    try:
+        page = context.new_page()
+        errors = watch_console(page)
+        rp = RosterPage(page, site_server).open()
+        top = page.locator('.rc-wechat[data-where="top"]')
+        assert "在浏览器打开" in top.inner_text()
+        rp.wait_ready().pick(write(tmp_path, "花名册.xlsx", planted_roster()))
+        rp.report()
+        page.locator("#rc-download-link").wait_for(timeout=CHECK_MS)
+        note = page.locator('#rc-download .rc-wechat[data-where="download"]')
+        text = note.inner_text()
+        assert "微信可能不允许下载" in text and "右上角“···”" in text and "在浏览器打开" in text
+        note.scroll_into_view_if_needed()
+        rp.shot("wechat-download", page.locator("#rc-download"))
+        assert errors == []
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# window.selfCheck.checkRoster: the same report as CPython (DESIGN §4, §5)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def roster_page(browser, site_server):
+    """One roster page with the engine loaded, shared by the API tests of this module."""
+    context = new_phone_context(browser)
+    page = context.new_page()
+    errors = watch_console(page)
+    page.goto(site_server.url + "roster/")
+    info = page.evaluate("() => window.selfCheck.ready")
+    assert info["python"].startswith("3.14") and info["pyodide"] == "314.0.7"
+    yield page
+    assert errors == []
+    context.close()
+
+
+CHECK_IN_BROWSER = """async ([b64, options]) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const report = await window.selfCheck.checkRoster(bytes.buffer, options || undefined);
+  let annotated;
+  if ("annotated_xlsx" in report) {
+    const a = report.annotated_xlsx;
+    annotated = a === null ? null : {type: Object.prototype.toString.call(a),
+                                      b64: btoa(Array.from(a, (x) => String.fromCharCode(x)).join(""))};
+    delete report.annotated_xlsx;
+  }
+  return {report, annotated};
+}"""
+
+
+def check_in_browser(page, data: bytes, options: dict | None = None) -> tuple[dict, dict | None]:
+    answer = page.evaluate(CHECK_IN_BROWSER, [base64.b64encode(data).decode(), options])
+    return answer["report"], answer.get("annotated")
+
+
+PARITY_FILES = {
+    "clean": (clean_roster, "花名册.xlsx"),
+    "planted": (planted_roster, "单位花名册.xlsx"),
+    "csv": (lambda: CSV_BYTES, "名单.csv"),
+    "random": (lambda: RANDOM_BYTES, "花名册.xlsx"),
+    "no-header": (lambda: rf.custom(rf.people(3), headers={k: f"列{i}" for i, k in enumerate(rf.KEYS)}), "x.xlsx"),
+}
+
+
+@pytest.mark.parametrize("kind", PARITY_FILES)
+def test_check_roster_gives_the_cpython_report(roster_page, kind):
+    make, filename = PARITY_FILES[kind]
+    data = make()
+    report, annotated = check_in_browser(roster_page, data, {"filename": filename})
+    assert annotated is None and "annotated_xlsx" not in report
+    assert report == expected_report(data, filename)
+    if kind == "planted":
+        assert report["summary"]["errors"] and report["summary"]["warnings"]
+
+
+def test_check_roster_default_filename_and_fatal_reports_never_reject(roster_page):
+    report, _ = check_in_browser(roster_page, b"")
+    assert report == expected_report(b"") and report["fatal"]["code"] == "empty"
+    report, _ = check_in_browser(roster_page, planted_roster())
+    assert report["file"] == "花名册.xlsx" and report == expected_report(planted_roster())
+
+
+def test_check_roster_with_annotate_returns_the_marked_workbook(roster_page):
+    data = planted_roster()
+    report, annotated = check_in_browser(roster_page, data, {"annotate": True, "filename": "单位花名册.xlsx"})
+    assert report == expected_report(data, "单位花名册.xlsx")
+    assert annotated["type"] == "[object Uint8Array]"
+    marked = base64.b64decode(annotated["b64"])
+    assert_marked(marked, report)
+    # Same workbook as CPython writes, member by member (deflate bytes may differ between zlibs,
+    # and openpyxl writes merged ranges in set order, which differs between 64-bit CPython and
+    # 32-bit wasm: compared sorted).
+    _, cpython = annotate_roster(data, "单位花名册.xlsx")
+    with zipfile.ZipFile(io.BytesIO(marked)) as a, zipfile.ZipFile(io.BytesIO(cpython)) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert sorted_merges(a.read(name)) == sorted_merges(b.read(name)), name
+    # A file that cannot be read has no marked workbook.
+    report, annotated = check_in_browser(roster_page, CSV_BYTES, {"annotate": True})
+    assert report["fatal"]["code"] == "not_xlsx" and annotated is None
+
+
+def test_check_roster_over_the_limit_reads_what_the_cli_reads(roster_page):
+    """The command line reads one byte past the limit; the browser door sees the same bytes."""
+    size = limits()["max_file_bytes"]
+    answer = roster_page.evaluate("""async (size) => {
+      const report = await window.selfCheck.checkRoster(new Uint8Array(size + 5000));
+      return report.fatal;
+    }""", size)
+    assert answer == check_roster(bytes(size + 1))["fatal"]
+    assert answer["code"] == "too_large"
+
+
+def test_one_self_check_object_on_the_roster_page(roster_page):
+    keys = roster_page.evaluate("() => Object.keys(window.selfCheck).sort()")
+    assert keys == ["checkRoster", "evaluate", "ready"]
+    result = roster_page.evaluate("""() => window.selfCheck.evaluate({application: {level: "none", year: 2025},
+        activities: [{year: 2025, kind: "public_online", hours: 30}]})""")
+    assert result["years"][0]["public"] == 30
+    message = roster_page.evaluate("() => window.selfCheck.checkRoster('not bytes').then(() => null, e => e.message)")
+    assert "ArrayBuffer" in message
+
+
+# ---------------------------------------------------------------------------------------------
+# The built pages: every code documented, limits stated, the page listed
+# ---------------------------------------------------------------------------------------------
+
+class _Codes(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.codes: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "data-code" in attrs:
+            self.codes[attrs["data-code"]] = attrs.get("data-severity", "")
+
+
+def test_every_code_of_the_checker_is_documented_on_the_site(built_site):
+    page = (built_site / "roster-codes" / "index.html").read_text("utf-8")
+    parser = _Codes()
+    parser.feed(page)
+    assert set(parser.codes) == set(PROBLEM_CODES) | set(FATAL_CODES)
+    for code, spec in PROBLEM_CODES.items():
+        assert parser.codes[code] == spec["severity"]
+        assert f'id="{code}"' in page and spec["title"] in page
+    for code, spec in FATAL_CODES.items():
+        assert parser.codes[code] == "fatal" and spec["title"] in page
+    assert limits()["text"] in page
+
+
+def test_roster_page_states_its_limits_and_is_listed(built_site):
+    page = (built_site / "roster" / "index.html").read_text("utf-8")
+    assert limits()["text"] in page
+    assert f'data-max-file-bytes="{limits()["max_file_bytes"]}"' in page
+    assert 'src="../assets/js/roster.js"' in page and "privacy-line" in page
+    data = json.loads((built_site / "assets" / "selfcheck" / "roster-songshan-2025.json").read_text("utf-8"))
+    assert data["limits"] == limits() and set(data["problems"]) == set(PROBLEM_CODES)
+    home = (built_site / "index.html").read_text("utf-8")
+    assert 'href="roster/"' in home and 'href="selfcheck/"' in home
+    assert home.index('href="selfcheck/"') < home.index('href="roster/"')
+    assert 'href="../roster/"' in (built_site / "forms" / "index.html").read_text("utf-8")
