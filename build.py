@@ -26,6 +26,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from rules_py.blank_forms import FIXED_TIME
+from rules_py.dates import cn_date
+
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("build")
 
@@ -192,8 +195,8 @@ class BuildError(RuntimeError):
 def reproducible_environment():
     """Fix the dates mkdocs stamps (sitemap, gzip header) and quiet the banners, then restore."""
     saved = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "NO_MKDOCS_2_WARNING")}
-    # Any fixed value works; the notice's issue date reads well in sitemap.xml.
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(2025, 3, 3, tzinfo=dt.timezone.utc).timestamp()))
+    # Any fixed value works; the same one the blank forms carry, so no date here looks like a notice fact.
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(FIXED_TIME.replace(tzinfo=dt.timezone.utc).timestamp()))
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     with contextlib.suppress(ImportError):
         import jieba
@@ -397,10 +400,6 @@ def _size_text(path: Path) -> str:
     if not path.exists():
         raise BuildError(f"{path} was not written; write_forms must run before render_pages")
     return f"{max(1, round(path.stat().st_size / 1024))} KB"
-
-
-def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from rules_py.person import InputError
 from rules_py.wording import STATUS_NAMES
 
 EXIT_OK = 0
-EXIT_ROSTER_ERRORS = 1
 EXIT_BAD_INPUT = 2
 ROSTER_LINES = 200  # problems printed by the roster summary; --json and --annotate have them all
 
@@ -44,7 +43,7 @@ def _read_json(path: str):
         raise InputError("", f"无法读取文件 {path}（应为 UTF-8 编码的 JSON 文本）：{error}") from None
     try:
         return json.loads(text)
-    except ValueError as error:  # JSONDecodeError, or a number too long to convert
+    except (ValueError, RecursionError) as error:  # bad JSON, a number too long, nesting too deep
         name = "标准输入" if path == "-" else f"文件 {path}"
         where = f"：第 {error.lineno} 行第 {error.colno} 列附近有误" if hasattr(error, "lineno") else ""
         raise InputError("", f"{name}不是有效的 JSON{where}。") from None

@@ -15,7 +15,8 @@ from itertools import combinations
 
 from rules_py.compliance import YearStatus
 from rules_py.notice import Notice
-from rules_py.person import Application, Person, age_on
+from rules_py.dates import age_on
+from rules_py.person import Application, Person
 
 # Most favourable first.
 STATUS_ORDER = ("not_required", "not_restrictive", "met", "not_met")
@@ -41,6 +42,7 @@ class Outcome:
     years_required: tuple[int, ...]
     years_needed: int
     missing: tuple[YearStatus, ...]
+    reference_gaps: tuple[YearStatus, ...]  # gaps that do not limit a not_restrictive outcome
     exemptions: tuple[Exemption, ...]   # every row that applies
     applied: tuple[str, ...]            # codes of the rows that decided the outcome
     clauses: tuple[str, ...]
@@ -95,7 +97,7 @@ def age_one_year(person: Person, window, notice: Notice) -> Exemption | None:
     age = _age(person, notice)
     if age >= row[f"{person.sex}_age"] and len(window) > row["years_needed"]:
         return Exemption("age_one_year", row["clause"], years_needed=row["years_needed"],
-                         facts=_age_facts(person, age, row))
+                         facts={**_age_facts(person, age, row), "window": list(window)})
     return None
 
 
@@ -195,15 +197,16 @@ def _outcome(application: Application, window: tuple[int, ...], rows: tuple[Exem
     missing = _gaps(required, needed, statuses)
 
     decided = [row.status for row in rows if row.status is not None]
+    reference_gaps = ()
     if "not_required" in decided or not required:
         status, required, needed, missing = "not_required", (), 0, ()
     elif decided:
-        status = "not_restrictive"
+        status, missing, reference_gaps = "not_restrictive", (), missing
     else:
         status = "met" if not missing else "not_met"
     clauses = [_window_clause(application, notice)]
     clauses += [row.clause for row in rows if row.clause not in clauses]
-    return Outcome(application.level, application.year, status, required, needed, missing,
+    return Outcome(application.level, application.year, status, required, needed, missing, reference_gaps,
                    applicable, tuple(row.code for row in rows), tuple(clauses))
 
 
@@ -217,7 +220,7 @@ def decide(person: Person, statuses: dict[int, YearStatus], notice: Notice) -> O
     """The most favourable outcome over every combination of the exemptions that apply."""
     application = person.application
     if application.level == "none":
-        return Outcome("none", application.year, "no_application", (), 0, (), (), (), ())
+        return Outcome("none", application.year, "no_application", (), 0, (), (), (), (), ())
     window = base_window(application, notice)
     applicable = tuple(applicable_exemptions(person, window, notice))
     candidates = (_outcome(application, window, rows, applicable, statuses, notice)

@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from rules_py import wording
 from rules_py.compliance import YearStatus, year_status
+from rules_py.dates import cn_date
 from rules_py.eligibility import Outcome, base_window, decide
 from rules_py.hours import credit_all
 from rules_py.notice import DEFAULT_NOTICE, Notice, load_notice
@@ -40,6 +41,12 @@ def _year_block(status: YearStatus, notice: Notice) -> dict:
     }
 
 
+def _gap(status: YearStatus) -> dict:
+    return {"year": status.year, "public": number(status.public_missing),
+            "professional": number(status.professional_missing),
+            "text": "；".join(wording.year_gaps(status))}
+
+
 def _application_block(outcome: Outcome, notice: Notice) -> dict:
     return {
         "level": outcome.level,
@@ -49,8 +56,9 @@ def _application_block(outcome: Outcome, notice: Notice) -> dict:
         "years_needed": outcome.years_needed,
         "exemptions": [{"code": e.code, "clause": e.clause, "applied": e.code in outcome.applied,
                         "text": wording.exemption_text(e, outcome, notice)} for e in outcome.exemptions],
-        "missing": [{"year": y.year, "public": number(y.public_missing),
-                     "professional": number(y.professional_missing)} for y in outcome.missing],
+        "missing": [_gap(y) for y in outcome.missing],
+        # Where hours do not limit the application, the gaps are shown for reference only.
+        "reference_missing": [_gap(y) for y in outcome.reference_gaps],
         "clauses": list(outcome.clauses),
         "text": wording.application_text(outcome, notice),
     }
@@ -68,19 +76,23 @@ def _messages(person: Person, statuses: dict[int, YearStatus], outcome: Outcome,
     if application.level in ("senior", "intermediate"):
         window = base_window(application, notice)
         messages.append(_message("info", "window_reading",
-            f"「近三年」按申报年度及此前两年计算，即 {wording.years_list(window)}（自治区 2020 年的做法）；"
+            f"「近三年」按申报年度及此前 {len(window) - 1} 年计算，即 {wording.years_list(window)}"
+            f"（{notice.windows['reading_source']}）；"
             f"如有不同要求，请以主管部门答复为准（业务咨询 {notice.data['enquiry_phone']}）。",
             notice.windows["clause"]))
     if application.level == "assessment":
         messages.append(_message("info", "assessment_no_reductions",
-            "考核认定按其要求年限完成学时；二（五）的减免条款针对职称评审，本自查不用于考核认定。",
+            f"考核认定按其要求年限完成学时；{notice.cite(notice.exemptions['clause'])} 的减免条款针对职称评审，"
+            "不用于考核认定。",
             notice.assessment["clause"]))
     if application.level in EVALUATION_LEVELS:
         reference = notice.age_reference_date(application.year)
         messages.append(_message("info", "age_reference",
-            f"年龄按 {wording.date_text(reference)}计算，当天生日即视为已满该周岁。",
+            f"年龄按 {cn_date(reference)}计算，当天生日即视为已满该周岁。",
             notice.exemptions["age_not_restrictive"]["clause"]))
-    if outcome.status == "not_met" and any(y.year == application.year for y in outcome.missing):
+    # Only a year that may still be running can be finished before applying (no clock: the notice year).
+    still_open = application.year is not None and application.year >= notice.year
+    if outcome.status == "not_met" and still_open and any(y.year == application.year for y in outcome.missing):
         messages.append(_message("info", "current_year_open",
             f"{application.year} 年度的学时在年底前仍可完成，可在申报前补齐。", outcome.clauses[0]))
     if outcome.status == "not_restrictive":

@@ -15,6 +15,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
+from rules_py.dates import cn_date
 from rules_py.notice import Notice
 
 # Column types. id_number and phone are text that looks like a number: the blank form stores them
@@ -183,9 +184,9 @@ def _plan(notice: Notice) -> Form:
     notes = (
         f"本表依据{cite('s2-6-1')}填写：培训计划包括培训时间和地点、内容和方式、师资情况和培训人员范围等。"
         "每个培训项目填写一行。",
-        f"各行业主管部门务必于{_cn_date(notice.data['filing']['roster_deadline'])}前，将{year}年度继续教育"
+        f"各行业主管部门务必于{cn_date(notice.data['filing']['roster_deadline'])}前，将{year}年度继续教育"
         f"专业科目培训计划等情况向{notice.data['issuer']}报备，逾期不予受理（{cite('s6')}）。",
-        f"培训时间须在{_cn_date(start)}至{_cn_date(end)}之间（{cite('s2-1')}）。",
+        f"培训时间须在{cn_date(start)}至{cn_date(end)}之间（{cite('s2-1')}）。",
         f"事业单位自行组织的培训需经主管部门审核同意后开展（{cite('s2-4-1')}）。",
         f"培训工作结束后{notice.data['filing']['training_report_within_days'] // 7}周内，将培训情况报告"
         f"（含本表和花名册）提交至{notice.data['issuer']}（{cite('s2-6-1')}）。",
@@ -260,12 +261,12 @@ def _roster(notice: Notice) -> Form:
         Column("remarks", "备注", ("说明",), TEXT, False, 14,
                "符合学时减免情形的，注明情形，如“男满55周岁”“非公有制经济领域”。", ""),
     )
-    deadline = _cn_date(notice.data["filing"]["roster_deadline"])
+    deadline = cn_date(notice.data["filing"]["roster_deadline"])
     notes = (
         "每名专业技术人员填写一行，公需科目学时和专业科目学时分别填写，合计学时自动计算。",
         f"学时要求：年度累计不少于{req['total_hours']}学时，其中公需科目不少于{req['public_hours']}学时，"
         f"专业科目不少于{req['professional_hours']}学时；{year}年度培训时间为"
-        f"{_cn_date(notice.data['training_year']['start'])}至{_cn_date(notice.data['training_year']['end'])}"
+        f"{cn_date(notice.data['training_year']['start'])}至{cn_date(notice.data['training_year']['end'])}"
         f"（{cite('s2-1')}）。",
         f"各行业主管部门务必于{deadline}前，将本行业《{year}年专业技术人员继续教育培训花名册》"
         f"向{notice.data['issuer']}报备，逾期不予受理（{cite('s6')}）；培训结束后"
@@ -293,10 +294,6 @@ def _roster(notice: Notice) -> Form:
         notes=notes,
         clause="s2-6-1",
     )
-
-
-def _cn_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def forms_for(notice: Notice) -> list[Form]:

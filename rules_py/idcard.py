@@ -40,9 +40,9 @@ KIND_RESIDENT = "resident"     # 18 characters, GB 11643-1999
 KIND_FOREIGN = "foreign"       # 18 characters beginning with 9 (外国人永久居留身份证)
 KIND_LEGACY = "legacy15"       # 15 digits, GB 11643-1989
 
-_ID18 = re.compile(r"\d{17}[\dX]")
-_ID15 = re.compile(r"\d{15}")
-_SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d*)?E\+?\d+")
+_ID18 = re.compile(r"[0-9]{17}[0-9X]")
+_ID15 = re.compile(r"[0-9]{15}")
+_SCIENTIFIC = re.compile(r"[+-]?[0-9]+(\.[0-9]*)?E\+?[0-9]+")
 _SPACES = re.compile(r"[\s\u200b\ufeff'‘’`]+")
 
 
@@ -184,8 +184,3 @@ def check_id(value: object, latest_birth: dt.date | None = None) -> IdCheck:
         return IdCheck(text, "checksum", kind, born, sex(text), expected_check=expected, key=key,
                        province_known=province_known)
     return IdCheck(text, None, kind, born, sex(text), key=key, province_known=province_known)
-
-
-def age_on(born: dt.date, day: dt.date) -> int:
-    """Completed years of age on ``day`` (a birthday on that day counts as reached)."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -148,8 +148,8 @@ def _validate(notice: Notice) -> None:
     for kind, spec in data["activity_kinds"].items():
         if spec["subject"] not in (*SUBJECTS, "input"):
             raise NoticeDataError(f"activity kind {kind}: bad subject {spec['subject']!r}")
-    for level in data["application"]["windows"]:
-        if level != "clause" and level != "quote" and level not in LEVELS:
+    for level, years in data["application"]["windows"].items():
+        if isinstance(years, int) and level not in LEVELS:
             raise NoticeDataError(f"window for unknown level {level!r}")
     year = data["training_year"]
     if not (year["start"] <= year["end"] and year["start"].year == year["year"]):

@@ -50,6 +50,10 @@ CIRCUMSTANCE_FLAGS = (
     "high_skilled_talent",
     "primary_secondary_teacher",
 )
+# The keys of DESIGN section 4's person; anything else is a typo to report, not to ignore.
+PERSON_KEYS = ("sex", "birth_date", "application", "circumstances", "activities")
+APPLICATION_KEYS = ("level", "year", "exceptional", "years_in_post", "assessment_years")
+CIRCUMSTANCE_KEYS = (*CIRCUMSTANCE_FLAGS, "epidemic_frontline_years", "transferred_from_government_year")
 
 
 class InputError(ValueError):
@@ -59,9 +63,6 @@ class InputError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-    def as_dict(self) -> dict:
-        return {"field": self.field, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -148,22 +149,41 @@ def _date(value, field: str) -> dt.date:
 
 
 def _amount(value, field: str, notice: Notice) -> Fraction:
-    """Hours or minutes as an exact fraction: 1.5 stays 3/2, never a binary float."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise _fail(field, "应为数字。")
+    """Hours or minutes as an exact fraction: 1.5 stays 3/2, never a binary float.
+
+    Only JSON numbers: a string such as "1e99999999" would make Fraction build a huge integer."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _fail(field, f"应为数字，现为 {value!r}。")
     try:
-        amount = Fraction(str(value))
-    except (ValueError, ZeroDivisionError):
-        raise _fail(field, f"应为数字，现为 {value!r}。") from None
+        amount = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    except (ValueError, OverflowError):  # nan, inf
+        raise _fail(field, f"应为有限的数字，现为 {value!r}。") from None
     if amount < 0:
         raise _fail(field, f"不能为负数，现为 {value}。")
     return amount
+
+
+def _known_keys(raw: dict, allowed, where: str, where_label: str) -> None:
+    """A misspelt key ("activites") must not pass silently as if it were absent."""
+    unknown = [key for key in raw if key not in allowed]
+    if unknown:
+        field = f"{where}.{unknown[0]}" if where else str(unknown[0])
+        raise InputError(field, f"{where_label}中有无法识别的字段「{unknown[0]}」。可用的字段：{'、'.join(allowed)}。")
+
+
+def _list(value, field: str, example: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _fail(field, f"应为列表，例如 {example}。")
+    return value
 
 
 def _activity(raw, index: int, notice: Notice) -> Activity:
     prefix = f"activities[{index}]"
     if not isinstance(raw, dict):
         raise _fail(prefix + ".kind", "应为一条记录（含年度、培训类型、学时）。")
+    _known_keys(raw, tuple(ACTIVITY_FIELD_NAMES), prefix, f"第 {index + 1} 条培训记录")
     year = _year(raw.get("year"), prefix + ".year", notice)
     kinds = notice.activity_kinds
     kind = _choice(raw.get("kind"), tuple(kinds), prefix + ".kind")
@@ -198,6 +218,7 @@ def _application(raw, notice: Notice) -> Application:
         return Application("none", None, False, None, None)
     if not isinstance(raw, dict):
         raise _fail("application", "应为一组申报信息。")
+    _known_keys(raw, APPLICATION_KEYS, "application", "申报信息")
     level = _choice(raw.get("level", "none"), LEVELS, "application.level")
     if level == "none":
         year = raw.get("year")
@@ -227,6 +248,7 @@ def parse_person(raw, notice: Notice) -> Person:
     """Check ``raw`` (a dict from JSON) against the notice's codes and limits."""
     if not isinstance(raw, dict):
         raise InputError("", "输入应为一个对象（JSON 对象），包含性别、出生日期、申报信息和培训记录。")
+    _known_keys(raw, PERSON_KEYS, "", "输入")
     application = _application(raw.get("application"), notice)
 
     sex = raw.get("sex")
@@ -243,32 +265,29 @@ def parse_person(raw, notice: Notice) -> Person:
         if application.year is not None and birth_date.year >= application.year:
             raise _fail("birth_date", f"晚于申报年度 {application.year}，请核对。")
 
-    circumstances = raw.get("circumstances") or {}
+    circumstances = raw.get("circumstances")
+    if circumstances is None:
+        circumstances = {}
     if not isinstance(circumstances, dict):
         raise _fail("circumstances", "应为一组是/否选项。")
+    _known_keys(circumstances, CIRCUMSTANCE_KEYS, "circumstances", "个人情况")
     flags = {name: _flag(circumstances.get(name), f"circumstances.{name}") for name in CIRCUMSTANCE_FLAGS}
 
-    epidemic = circumstances.get("epidemic_frontline_years") or []
-    if not isinstance(epidemic, list):
-        raise _fail("circumstances.epidemic_frontline_years", "应为年份列表，例如 [2022]。")
-    epidemic_years = tuple(sorted({_year(y, "circumstances.epidemic_frontline_years", notice) for y in epidemic}))
+    epidemic_field = "circumstances.epidemic_frontline_years"
+    epidemic = _list(circumstances.get("epidemic_frontline_years"), epidemic_field, "[2022]")
+    epidemic_years = tuple(sorted({_year(y, epidemic_field, notice) for y in epidemic}))
 
+    transferred_field = "circumstances.transferred_from_government_year"
     transferred = circumstances.get("transferred_from_government_year")
     if transferred is not None:
-        transferred = _year(transferred, "circumstances.transferred_from_government_year", notice)
+        transferred = _year(transferred, transferred_field, notice)
+        if application.year is not None and transferred > application.year:
+            raise _fail(transferred_field, f"（{transferred}）晚于申报年度 {application.year}，请核对。")
 
-    activities = raw.get("activities") or []
-    if not isinstance(activities, list):
-        raise _fail("activities", "应为培训记录的列表。")
+    activities = _list(raw.get("activities"), "activities", "[{\"year\": 2025, \"kind\": \"seminar\", \"hours\": 8}]")
     parsed = tuple(_activity(item, i, notice) for i, item in enumerate(activities))
 
     return Person(sex=sex, birth_date=birth_date, application=application,
                   epidemic_frontline_years=epidemic_years,
                   transferred_from_government_year=transferred,
                   activities=parsed, **flags)
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Completed years of age on ``day``; a birthday on that very day counts as reached."""
-    had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
-    return day.year - birth_date.year - (0 if had_birthday else 1)

@@ -35,6 +35,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from rules_py import idcard
+from rules_py.dates import age_on
 from rules_py.forms import (CHOICE, DECIMAL, ID_NUMBER, INTEGER, PHONE, Column, Form, form_by_id,
                             normalise_header)
 from rules_py.notice import Notice, load_notice
@@ -173,10 +174,10 @@ EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
                           "#GETTING_DATA", "#SPILL!", "#CALC!"})
 AGE_RANGE = (16, 80)
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?")
-_SERVICE = re.compile(r"(400|800)-?\d{3}-?\d{4}")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?")
+_SERVICE = re.compile(r"(400|800)-?[0-9]{3}-?[0-9]{4}")
 _PHONE_SPLIT = re.compile(r"[/、,，;；]|\s{2,}")
 _SPACE_RUN = re.compile(r"\s+")
 _DECORATION = re.compile(r"^[*★☆※]+|[(\[【][^()\[\]【】]*[)\]】]$")
@@ -221,7 +222,7 @@ def annotate_report(data: bytes, report: dict, *, notice: Notice | str | None = 
         return None
     try:
         notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice(report.get("notice"))
-        return _annotate(_as_bytes(data), report, notice)
+        return _annotate(as_bytes(data), report, notice)
     except Exception:  # noqa: BLE001 -- the promise is: never a traceback
         report["annotation_error"] = ANNOTATION_ERROR
         return None
@@ -266,7 +267,7 @@ def _run(data, filename, notice, annotate, on_progress) -> tuple[dict, bytes | N
         return report, None
     report = _empty_report(filename, notice_id)
     try:
-        data = _as_bytes(data)
+        data = as_bytes(data)
         form = form_by_id(notice, ROSTER_FORM)
         _inspect_archive(data, filename)
         table = _read_table(data, form, on_progress)
@@ -300,12 +301,13 @@ def _fatal_dict(code: str, message: str, **extra) -> dict:
     return {"code": code, "message": message, "title": FATAL_CODES[code]["title"], **extra}
 
 
-def _as_bytes(data) -> bytes:
+def as_bytes(data) -> bytes:
+    """The file's bytes from bytes, a buffer, or a Pyodide JsProxy of an ArrayBuffer / Uint8Array."""
     if isinstance(data, bytes):
         return data
     if isinstance(data, (bytearray, memoryview)):
         return bytes(data)
-    to_bytes = getattr(data, "to_bytes", None)  # a Pyodide JsProxy of an ArrayBuffer / Uint8Array
+    to_bytes = getattr(data, "to_bytes", None)
     if callable(to_bytes):
         return bytes(to_bytes())
     raise _Fatal("not_xlsx", "没有收到文件内容，请重新选择 .xlsx 文件。")
@@ -434,8 +436,7 @@ class _Table:
 
 _READ_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, TypeError, AttributeError,
                 IndexError, EOFError, OSError, zlib.error, OverflowError, NotImplementedError,
-                UnicodeDecodeError, RecursionError, LookupError, AssertionError, SyntaxError, RuntimeError,
-                MemoryError)
+                UnicodeDecodeError, RecursionError, LookupError, AssertionError, SyntaxError, RuntimeError)
 
 
 def _open(data: bytes, data_only: bool):
@@ -467,6 +468,9 @@ def _read_table(data: bytes, form: Form, on_progress) -> _Table:
             _recheck_formulas(data, table, form)
     except _Fatal:
         raise
+    except MemoryError:  # a valid file this device cannot hold: the advice is to split, not to re-save
+        raise _Fatal("too_large", "设备内存不足，无法读完这个文件；请把花名册拆成几个较小的文件分别检查。",
+                     detected="out_of_memory") from None
     except _READ_ERRORS as error:
         raise _damaged(error) from None
     except Exception as error:  # defusedxml's own errors and anything else from the parser
@@ -700,7 +704,7 @@ def _number(value) -> tuple[float | None, str | None]:
 
 def _evaluate(formula: str) -> float | None:
     """The value of a formula made only of numbers, + - * / and brackets (=12+18), else None."""
-    tokens = re.findall(r"\d+(?:\.\d*)?|\.\d+|[-+*/()]|\S", formula.lstrip("="))
+    tokens = re.findall(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+|[-+*/()]|\S", formula.lstrip("="))
     position = 0
 
     def peek():
@@ -738,7 +742,7 @@ def _evaluate(formula: str) -> float | None:
             if take() != ")":
                 raise ValueError
             return value
-        if token is None or not re.fullmatch(r"\d+(?:\.\d*)?|\.\d+", token):
+        if token is None or not re.fullmatch(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+", token):
             raise ValueError
         return float(token)
 
@@ -790,7 +794,7 @@ def _phone_problem(value) -> str | None:
         return "format"
     if isinstance(value, (int, float)):
         text = idcard.number_as_text(value)
-        if re.fullmatch(r"[1-9]\d{9,10}", text) and not _MOBILE.fullmatch(text):
+        if re.fullmatch(r"[1-9][0-9]{9,10}", text) and not _MOBILE.fullmatch(text):
             return "lost_zero"
     else:
         text = unicodedata.normalize("NFKC", str(value)).strip()
@@ -810,7 +814,7 @@ def _phone_problem(value) -> str | None:
         dashed = re.sub(r"-+", "-", dashed)
         if _LANDLINE.fullmatch(dashed) or _LANDLINE.fullmatch(digits) or _SERVICE.fullmatch(digits):
             continue
-        if re.fullmatch(r"[2-9]\d{6,7}", digits):
+        if re.fullmatch(r"[2-9][0-9]{6,7}", digits):
             return "no_area_code"
         return "format"
     return None
@@ -825,8 +829,8 @@ class _Checker:
         self.problems: list[dict] = []
         self.year_end = notice.data["training_year"]["end"]
         self.requirements = notice.requirements
-        self.cite_hours = notice.cite("s2-1")
-        self.cite_relief = notice.cite("s2-5")
+        self.cite_hours = notice.cite(notice.requirements["clause"])
+        self.cite_relief = notice.cite(notice.exemptions["clause"])
         self.choices = {col.key: {normalise_header(a): a for a in col.allowed} for col in form.columns
                         if col.type == CHOICE}
 
@@ -920,7 +924,7 @@ class _Checker:
                      "请把该列单元格格式设为“文本”，再按身份证重新输入完整的 18 位号码（也可在号码前先输入英文单引号 '）。")
         elif problem == "format":
             length = len(text)
-            if re.fullmatch(r"[\dX]*", text):
+            if re.fullmatch(r"[0-9X]*", text):
                 detail = f"应为 18 位，现为 {length} 位"
             else:
                 detail = "只能由数字和末位的 X 组成"
@@ -952,7 +956,7 @@ class _Checker:
                          f"{header}前两位“{text[:2]}”不是已知的省级行政区划代码。",
                          "请对照身份证核对前 6 位（地址码）。")
             elif result.birth_date is not None:
-                age = idcard.age_on(result.birth_date, self.year_end)
+                age = age_on(result.birth_date, self.year_end)
                 low, high = AGE_RANGE
                 if not low <= age <= high:
                     self.add(number, col.key, "id_age_unusual", value,
@@ -1198,7 +1202,7 @@ def _set_text(cell, value) -> None:
 
 
 def _strip_where(message: str) -> str:
-    return re.sub(r"^第 \d+ 行 [A-Z]+ 列：", "", message)
+    return re.sub(r"^第 [0-9]+ 行 [A-Z]+ 列：", "", message)
 
 
 def _clear_previous(ws) -> None:

@@ -15,6 +15,8 @@ import warnings
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
 
+from rules_py.roster import as_bytes
+
 PREVIEW_ROWS = 10        # rows with problems shown on the page
 MAX_CELL_CHARS = 40      # a longer value is cut with "…"
 
@@ -36,7 +38,7 @@ def preview_rows(data: bytes, report: dict, limit: int = PREVIEW_ROWS) -> dict:
         return dict(empty, problem_rows=len(problem_rows))
     wanted = problem_rows[:max(0, limit)]
     try:
-        values = _read(_as_bytes(data), report["sheet"], wanted, [letter for letter, _ in columns])
+        values = _read(as_bytes(data), report["sheet"], wanted, [letter for letter, _ in columns])
     except Exception:  # noqa: BLE001 -- a preview that cannot be read is simply not shown
         return dict(empty, problem_rows=len(problem_rows))
     return {
@@ -44,14 +46,6 @@ def preview_rows(data: bytes, report: dict, limit: int = PREVIEW_ROWS) -> dict:
         "rows": [{"row": number, "cells": values.get(number, {})} for number in wanted],
         "problem_rows": len(problem_rows),
     }
-
-
-def _as_bytes(data) -> bytes:
-    if isinstance(data, bytes):
-        return data
-    if isinstance(data, (bytearray, memoryview)):
-        return bytes(data)
-    return bytes(data.to_bytes())  # a Pyodide JsProxy of an ArrayBuffer / Uint8Array
 
 
 def _read(data: bytes, sheet: str, rows: list[int], letters: list[str]) -> dict[int, dict[str, str]]:

@@ -9,6 +9,7 @@ import math
 from fractions import Fraction
 
 from rules_py.compliance import YearStatus
+from rules_py.dates import cn_date
 from rules_py.eligibility import Exemption, Outcome
 from rules_py.hours import NotCredited
 from rules_py.notice import Notice
@@ -45,10 +46,6 @@ def hours(value: Fraction, *, round_up: bool = False) -> str:
     tenths = value * 10
     tenths = math.ceil(tenths) if round_up else math.floor(tenths)
     return str(tenths // 10) if tenths % 10 == 0 else f"{tenths / 10:.1f}"
-
-
-def date_text(day) -> str:
-    return f"{day.year} 年 {day.month} 月 {day.day} 日"
 
 
 def years_list(years) -> str:
@@ -91,13 +88,13 @@ def application_text(outcome: Outcome, notice: Notice) -> str:
 
 def exemption_text(exemption: Exemption, outcome: Outcome, notice: Notice) -> str:
     facts = exemption.facts
-    reference = date_text(notice.age_reference_date(outcome.year)) if outcome.year else ""
+    reference = cn_date(notice.age_reference_date(outcome.year)) if outcome.year else ""
     if exemption.code == "age_not_restrictive":
         return (f"截至 {reference}，您满 {facts['age']} 周岁（{facts['sex']}满 {facts['threshold']} 周岁即适用），"
                 "参加职称评审时继续教育学时不作为限制性条件。")
     if exemption.code == "age_one_year":
         return (f"截至 {reference}，您满 {facts['age']} 周岁（{facts['sex']}满 {facts['threshold']} 周岁即适用），"
-                f"近三年中完成 {exemption.years_needed} 个年度的学时要求即可。")
+                f"{years_list(facts['window'])}中完成 {exemption.years_needed} 个年度的学时要求即可。")
     if exemption.code == "non_public_or_grassroots":
         where = "非公有制经济领域" if facts["non_public"] else "苏木、乡镇等基层一线"
         return (f"您在{where}工作，参加 {outcome.year} 年度职称评审时继续教育学时不作为限制性条件，"

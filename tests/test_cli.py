@@ -48,6 +48,14 @@ def test_summary_is_chinese_and_names_the_clause():
                  "第 1 条培训记录的「科目」必须填写", id="unit-training-without-subject"),
     pytest.param("not json", "标准输入不是有效的 JSON", id="not-json"),
     pytest.param("[1, 2]", "输入应为一个对象", id="json-not-an-object"),
+    pytest.param("[" * 100_000 + "]" * 100_000, "标准输入不是有效的 JSON", id="nesting-too-deep"),
+    # A string like this would make an exact Fraction build a 10**99999999 integer and hang.
+    pytest.param('{"activities": [{"year": 2025, "kind": "seminar", "hours": "1e99999999"}]}',
+                 "第 1 条培训记录的「学时」应为数字", id="hours-as-exponent-string"),
+    pytest.param('{"activites": []}', "无法识别的字段「activites」", id="misspelt-key"),
+    pytest.param('{"activities": [{"year": 2025, "kind": "seminar", "hours": 8, "hour": 2}]}',
+                 "无法识别的字段「hour」", id="misspelt-activity-key"),
+    pytest.param('{"circumstances": []}', "「个人情况」应为一组是/否选项", id="circumstances-not-an-object"),
 ])
 def test_bad_input_exits_2_with_a_chinese_message(stdin, expected):
     done = run_cli("check", "-", stdin=stdin)

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rules_py import idcard
+from rules_py.dates import age_on
 
 VALID = ["11010519491231002X", "440524188001010014", "360426199101010071", "120103198806018241",
          "34052419800101001X", "150404198005010010", "150404197512310021", "150404197001010035"]
@@ -108,9 +109,10 @@ def test_unknown_province_is_flagged_but_not_invalid():
     assert not result.province_known
 
 
-def test_age_on():
-    assert idcard.age_on(dt.date(1975, 12, 31), dt.date(2025, 12, 31)) == 50
-    assert idcard.age_on(dt.date(1976, 1, 1), dt.date(2025, 12, 31)) == 49
+def test_age_on_counts_a_birthday_on_the_day_itself():
+    assert age_on(dt.date(1975, 12, 31), dt.date(2025, 12, 31)) == 50
+    assert age_on(dt.date(1976, 1, 1), dt.date(2025, 12, 31)) == 49
+    assert age_on(dt.date(1980, 2, 29), dt.date(2025, 2, 28)) == 44
 
 
 digits17 = st.text(alphabet="0123456789", min_size=17, max_size=17)
@@ -141,3 +143,10 @@ def test_every_adjacent_transposition_is_caught(first17, position):
 def test_check_id_never_raises(value):
     result = idcard.check_id(value, latest_birth=dt.date(2025, 12, 31))
     assert result.problem in (None, "stored_as_number", "format", "birthdate", "checksum", "legacy15")
+
+
+def test_digits_of_other_scripts_are_a_format_problem_not_a_crash():
+    # Arabic-Indic digits pass str.isdigit() and regex \d, but no ID number is written with them.
+    arabic = "".join(chr(0x0660 + int(c)) for c in "15040419800501001") + "X"
+    result = idcard.check_id(arabic)
+    assert result.problem is not None

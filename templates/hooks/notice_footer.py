@@ -7,17 +7,17 @@ page sees which notice the site follows and which version of the rules the self-
 from __future__ import annotations
 
 from rules_py import load_notice
+from rules_py.dates import cn_date
 from rules_py.notice import DEFAULT_NOTICE
 
 
 def on_config(config):
     notice = load_notice(config.extra.get("notice_id", DEFAULT_NOTICE))
-    issued = notice.issued
     config.extra["notice"] = {
         "id": notice.id,
         "title": notice.title,
         "issuer": notice.data["issuer"],
-        "issued": f"{issued.year}年{issued.month}月{issued.day}日",
+        "issued": cn_date(notice.issued),
         "basis": notice.data["basis"],
         "rules_version": notice.rules_version,
         "enquiry_phone": notice.data["enquiry_phone"],

@@ -186,7 +186,7 @@ def test_three_people_at_phone_size(phone, site_server):
     assert hrefs and all(re.fullmatch(r"\.\./notice/#s[0-9-]+", h) for h in hrefs), hrefs
     assert "../notice/#s2-3-1" in hrefs and "../notice/#s2-4-4" in hrefs
     # The readings the engine took are on screen.
-    assert "「近三年」按申报年度及此前两年计算" in card.locator(".sc-readings").inner_text()
+    assert "「近三年」按申报年度及此前 2 年计算，即 2023、2024、2025 年" in card.locator(".sc-readings").inner_text()
     sc.shot("result-short", card)
     sc.shot("result-short-page", full_page=True)
 

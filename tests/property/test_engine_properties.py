@@ -15,6 +15,7 @@ import random
 from collections import Counter
 from fractions import Fraction
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -86,7 +87,7 @@ def persons(draw, levels=st.sampled_from(LEVELS), max_activities=8):
     circumstances["epidemic_frontline_years"] = draw(
         st.lists(st.integers(min_value=year - 3, max_value=year), max_size=2, unique=True))
     circumstances["transferred_from_government_year"] = draw(
-        st.one_of(st.none(), st.integers(min_value=year - 4, max_value=year + 1)))
+        st.one_of(st.none(), st.integers(min_value=year - 4, max_value=year)))
     near = st.integers(min_value=year - 3, max_value=year + 1)
     return {
         "sex": draw(st.sampled_from(["male", "female"])),
@@ -421,3 +422,25 @@ def test_any_wrong_value_gives_input_error(person, pick, value):
         assert error.message and isinstance(error.field, str)
     else:
         json.dumps(result, allow_nan=False)
+
+
+@SETTINGS
+@given(persons(), st.integers(min_value=0, max_value=10**6), st.text(min_size=1, max_size=12), junk_values)
+@example({"application": {"level": "none", "year": 2025},  # one letter off: "hour" for "hours"
+          "activities": [{"year": 2025, "kind": "seminar", "hours": 8}]}, 3, "hour", 2)
+def test_an_unknown_key_anywhere_is_named_not_ignored(person, pick, key, value):
+    containers = [()] + [path for path in field_paths(person) if isinstance(_at(person, path), dict)]
+    path = containers[pick % len(containers)]
+    target = _at(person, path)
+    if key in target:
+        return
+    target[key] = value
+    with pytest.raises(InputError) as raised:
+        evaluate(person)
+    assert key in raised.value.message
+
+
+def _at(node, path):
+    for key in path:
+        node = node[key]
+    return node
