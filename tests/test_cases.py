@@ -190,7 +190,8 @@ def test_bad_input(case):
     with pytest.raises(InputError) as caught:
         evaluate(case["input"])
     error = caught.value
-    assert isinstance(error, ValueError)
+    # The CLI prints str(error) and the browser shows .message: both must be the Chinese sentence.
+    assert str(error) == error.message
     fields = case["expect"].get("error_field_any") or [case["expect"]["error_field"]]
     assert error.field in fields, f"field {error.field!r}, expected one of {fields}"
     assert CJK.search(error.message), f"message is not Chinese: {error.message!r}"

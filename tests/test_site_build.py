@@ -134,6 +134,24 @@ def test_verify_catches_a_missing_clause_anchor_and_a_missing_csp(site, tmp_path
     assert "dates/index.html: no Content-Security-Policy" in message
 
 
+def _load_csp_hook():
+    spec = importlib.util.spec_from_file_location("csp_hook", ROOT / "templates" / "hooks" / "csp.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_csp_hashes_only_materials_inline_scripts(site):
+    csp = _load_csp_hook()
+    page = (site / "index.html").read_text("utf-8")
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+    assert policy.count("'sha256-") >= 1
+    planted = '<meta charset="utf-8"><body><script>alert(1)</script></body>'
+    with pytest.raises(RuntimeError, match="inline script not from Material"):
+        csp.add_csp(planted)
+
+
 def test_an_external_asset_in_a_page_fails_mkdocs_strict(tmp_path):
     """The privacy plugin (assets_fetch: false) turns an external image into a warning; strict stops."""
     b = build.Build(ROOT, tmp_path / "build", tmp_path / "site")

@@ -30,10 +30,25 @@ POLICY = (
 )
 
 
+# The only inline scripts allowed a hash: Material's own (storage helpers, palette restore,
+# content-tab switch). Anything else inline, e.g. a <script> typed into a Markdown page, stops the
+# build rather than being let through by a hash computed for it.
+MATERIAL_INLINE_STARTS = (
+    "__md_scope=",
+    "var palette=__md_get(",
+    "var target=document.getElementById(location.hash.slice(1))",
+)
+
+
 def policy_for(html: str) -> str:
-    """The policy for one page: the fixed directives plus a hash of each inline script."""
-    hashes = sorted({"'sha256-%s'" % base64.b64encode(hashlib.sha256(m.group(1).encode()).digest()).decode()
-                     for m in _INLINE_SCRIPT.finditer(html)})
+    """The policy for one page: the fixed directives plus a hash of each of Material's inline scripts."""
+    scripts = [m.group(1) for m in _INLINE_SCRIPT.finditer(html)]
+    foreign = [text for text in scripts if not text.startswith(MATERIAL_INLINE_STARTS)]
+    if foreign:
+        raise RuntimeError(f"csp hook: inline script not from Material: {foreign[0][:80]!r}; "
+                           "put scripts in site_src/assets/js/ files")
+    hashes = sorted({"'sha256-%s'" % base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+                     for text in scripts})
     return "; ".join(POLICY).format(hashes=" ".join(hashes)).replace("  ", " ").replace(" ;", ";")
 
 
