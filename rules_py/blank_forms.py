@@ -125,7 +125,7 @@ def _write_form_sheet(ws: Worksheet, form: Form) -> None:
     for index, col in enumerate(form.columns, start=1):
         cell = ws.cell(row=header, column=index, value=col.header)
         cell.font, cell.alignment, cell.border, cell.fill = FONT_BOLD, WRAP_CENTER, BOX, HEADER_FILL
-    ws.row_dimensions[header].height = max(_lines(c.header, c.width) for c in form.columns) * LINE_HEIGHT + 6
+    ws.row_dimensions[header].height = max(wrapped_lines(c.header, c.width) for c in form.columns) * LINE_HEIGHT + 6
 
     for index, col in enumerate(form.columns, start=1):
         _format_data_cells(ws, form, index, col)
@@ -223,7 +223,7 @@ def _write_notes_sheet(ws: Worksheet, form: Form) -> None:
         cell = ws.cell(row=row, column=1, value=text)
         cell.font, cell.alignment = FONT, WRAP_LEFT
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
-        ws.row_dimensions[row].height = _lines(text, span) * LINE_HEIGHT + 4
+        ws.row_dimensions[row].height = wrapped_lines(text, span) * LINE_HEIGHT + 4
         row += 1
 
     row += 1
@@ -240,7 +240,7 @@ def _write_notes_sheet(ws: Worksheet, form: Form) -> None:
             cell.font, cell.border = FONT, BOX
             cell.alignment = WRAP_CENTER if index == 2 else WRAP_LEFT
             cell.number_format = TEXT_FORMAT
-        ws.row_dimensions[row].height = max(_lines(v, w) for v, w in zip(values, NOTES_WIDTHS)) * LINE_HEIGHT + 4
+        ws.row_dimensions[row].height = max(wrapped_lines(v, w) for v, w in zip(values, NOTES_WIDTHS)) * LINE_HEIGHT + 4
     ws.print_area = f"A1:D{row}"
     _page_setup(ws, pages_tall=1)  # instructions stay on one sheet of paper
 
@@ -287,10 +287,10 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _lines(text: str, width: float) -> int:
+def wrapped_lines(text: str, width: float) -> int:
     """Printed lines ``text`` needs in a wrapped cell ``width`` units wide (an estimate: Excel does
     not grow row heights of merged cells by itself)."""
-    return max(1, math.ceil(_display_width(text) / max(width - 1, 1)))
+    return sum(max(1, math.ceil(_display_width(line) / max(width - 1, 1))) for line in text.split("\n"))
 
 
 def _num(value: float | None) -> str:

@@ -105,16 +105,6 @@ class Form:
                 return col
         raise KeyError(f"form {self.id} has no column {key!r}")
 
-    def column_for_header(self, text: object) -> Column | None:
-        """The column a workbook's header cell names, by its text or any synonym."""
-        if not isinstance(text, str):
-            return None
-        wanted = normalise_header(text)
-        for col in self.columns:
-            if wanted in col.accepted_headers:
-                return col
-        return None
-
 
 def normalise_header(text: str) -> str:
     """Compare headers as people type them: NFKC turns full-width forms into half-width

@@ -761,18 +761,34 @@ def _fmt(number: float) -> str:
     return f"{number:.6g}"
 
 
+def cell_text(value) -> str:
+    """A cell value as the workbook shows it, roughly: an ID stored as a number reads 1.50404E+17."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, (int, float)):
+        if float(value).is_integer() and abs(value) >= 1e15:  # Excel keeps 15 digits and shows E+
+            return f"{value:.5E}"
+        return _fmt(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def shorten(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters, ending in … when cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _show(value) -> str:
-    """A cell value as a person would recognise it in a message (shortened)."""
-    if isinstance(value, float) and value.is_integer() and abs(value) >= 1e15:
-        text = f"{value:.5E}"
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        text = _fmt(value)
-    elif isinstance(value, (dt.datetime, dt.date)):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    text = text.replace("\n", " ")
-    return text if len(text) <= 40 else text[:39] + "…"
+    """A cell value as a person would recognise it in a message."""
+    return shorten(cell_text(value), 40)
 
 
 def _json_value(value):
@@ -1141,7 +1157,7 @@ def _annotate(data: bytes, report: dict, notice: Notice) -> bytes:
         values = (number, problem["cell"] or "", problem["row"] if problem["cell"] else "",
                   headers.get(problem["field"], problem["field"]), PROBLEM_CODES[problem["code"]]["title"],
                   "错误" if problem["severity"] == ERROR else "提醒",
-                  "" if problem["value"] is None else _display(problem["value"]),
+                  cell_text(problem["value"]),
                   _strip_where(problem["message"]), problem["hint"])
         for column, value in enumerate(values, start=1):
             cell = summary.cell(row=row, column=column)
@@ -1174,22 +1190,11 @@ def _annotate(data: bytes, report: dict, notice: Notice) -> bytes:
     return reproducible_xlsx(buffer.getvalue())
 
 
-def _display(value) -> str:
-    """A report value as the cell shows it (an ID stored as a number: 1.50404E+17)."""
-    if isinstance(value, float) and value.is_integer() and abs(value) >= 1e15:
-        return f"{value:.5E}"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _fmt(value)
-    return str(value)
-
-
 def _text_lines(text: str, width: float) -> int:
-    """Lines a wrapped cell ``width`` characters wide needs (CJK characters count double)."""
-    total = 0
-    for line in text.split("\n"):
-        units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
-        total += max(1, math.ceil(units / max(width - 1, 1)))
-    return min(total, 20)
+    """Lines a wrapped cell needs, at most 20 (a long value must not make a giant row)."""
+    from rules_py.blank_forms import wrapped_lines  # the writer loads only when annotating
+
+    return min(wrapped_lines(text, width), 20)
 
 
 def _set_text(cell, value) -> None:

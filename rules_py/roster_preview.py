@@ -8,14 +8,13 @@ no I/O; it runs in the page's worker beside :mod:`rules_py.roster` and never rai
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import warnings
 
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
 
-from rules_py.roster import as_bytes
+from rules_py.roster import as_bytes, cell_text, shorten
 
 PREVIEW_ROWS = 10        # rows with problems shown on the page
 MAX_CELL_CHARS = 40      # a longer value is cut with "…"
@@ -69,26 +68,5 @@ def _read(data: bytes, sheet: str, rows: list[int], letters: list[str]) -> dict[
 
 
 def display(value) -> str:
-    """A cell value as the workbook shows it, roughly: an ID stored as a number reads 1.50404E+17."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return str(value)
-        if value.is_integer() and abs(value) >= 1e15:
-            return f"{value:.5E}"
-        if value.is_integer():
-            return str(int(value))
-        text = f"{value:.6g}"
-    elif isinstance(value, int):
-        text = str(value)
-    elif isinstance(value, dt.datetime):
-        text = value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    elif isinstance(value, (dt.date, dt.time)):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS - 1] + "…"
+    """A cell value as the workbook shows it, on one short line."""
+    return shorten(cell_text(value), MAX_CELL_CHARS)
