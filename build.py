@@ -103,12 +103,13 @@ def stage_sources(b: Build) -> None:
 
 
 def render_pages(b: Build) -> None:
-    """Render the templated pages (花名册自查 and its code list, then home, FAQ, forms, key dates)
-    into build/docs. The tool pages come first: home and forms list every ``selfcheck: true`` page."""
+    """Render the templated pages (学时自查, 花名册自查 and its code list, then home, FAQ, forms, key
+    dates) into build/docs. The tool pages come first: home and forms list every ``selfcheck: true``
+    page."""
     env = _jinja_env(b)
     context = _page_context(b)
     context["roster"] = roster_context(b.notice)
-    for name in ("roster.md", "roster-codes.md"):
+    for name in ("selfcheck.md", "roster.md", "roster-codes.md"):
         (b.docs / name).write_text(env.get_template(f"{name}.j2").render(context), "utf-8")
     context["selfchecks"] = selfcheck_pages(b.docs)
     context["faq"] = _faq_entries(b, env, context)

@@ -2,9 +2,9 @@
 
 Pyodide runs under Node (tests/pyodide_runner.js) from the very files build.py puts into site/
 (renamed .js runtime, our lock file, our wheels) and through the same glue module as the page's
-worker, with one boot for every case. Each case's input goes in as the same JSON text on both
-sides, and the JSON text that comes back must be identical, bad-input cases included (their
-InputError field and Chinese message).
+worker, with one boot for every case. Both sides call the same function, rules_py.browser's
+evaluate_json: each case's input goes in as the same JSON text, and the JSON text that comes back
+must be identical, bad-input cases included (their InputError field and Chinese message).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from rules_py import InputError, evaluate
+from rules_py.browser import evaluate_json
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # browser_runtime.py sits at the project root, beside build.py
@@ -42,11 +42,9 @@ def parity_inputs() -> list[tuple[str, str]]:
 
 
 def cpython_output(text: str) -> str:
-    """What the page's glue (PYTHON_GLUE in selfcheck-engine.js) returns, computed on CPython."""
-    try:
-        return json.dumps({"result": evaluate(json.loads(text))}, ensure_ascii=False)
-    except InputError as error:
-        return json.dumps({"error": {"field": error.field, "message": error.message}}, ensure_ascii=False)
+    """What the page's worker gets from Pyodide, computed on CPython by the very function the glue
+    (PYTHON_GLUE in selfcheck-engine.js) calls."""
+    return evaluate_json(text)
 
 
 @pytest.fixture(scope="module")
@@ -76,9 +74,8 @@ def pyodide_outputs(runtime_site) -> dict[str, str]:
     return {line["id"]: line["output"] for line in lines}
 
 
-@pytest.mark.browser
 def test_table_is_large_enough():
-    """The parity run covers the case table (when it exists) and the examples."""
+    """The parity run covers the case table (when it exists) and the examples (CPython only)."""
     outputs = [json.loads(cpython_output(text)) for _, text in parity_inputs()]
     assert len(outputs) >= (50 if CASES_FILE.exists() else 1)
     assert any("result" in out for out in outputs), "parity needs cases with results"
@@ -96,6 +93,13 @@ def test_same_result_in_pyodide(case_id, text, pyodide_outputs):
     assert actual == expected
 
 
+def test_the_glue_calls_rules_py_browser():
+    """The worker's Python is rules_py.browser itself, not a copy of it."""
+    glue = (ROOT / "site_src/assets/js/selfcheck-engine.js").read_text("utf-8")
+    assert "from rules_py.browser import evaluate_json as _selfcheck_evaluate" in glue
+    assert "def " not in glue.split("PYTHON_GLUE = `", 1)[1].split("`;", 1)[0]
+
+
 def test_rules_wheel_is_byte_reproducible():
     first_name, first = browser_runtime.rules_wheel()
     second_name, second = browser_runtime.rules_wheel()
@@ -104,7 +108,7 @@ def test_rules_wheel_is_byte_reproducible():
         names = archive.namelist()
         assert {info.date_time for info in archive.infolist()} == {browser_runtime.ZIP_EPOCH}
     assert "rules_py/notices/songshan-2025.toml" in names
-    assert "rules_py/evaluate.py" in names
+    assert "rules_py/evaluate.py" in names and "rules_py/browser.py" in names
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
 
 

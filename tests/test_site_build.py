@@ -401,3 +401,29 @@ def test_calendar_file(site):
     assert f"DTSTART;VALUE=DATE:{notice.data['training_year']['end']:%Y%m%d}" in unfolded
     assert unfolded.count("BEGIN:VEVENT") == 3
     assert "TRIGGER:-P7D" in unfolded
+
+
+# ---------------------------------------------------------------------------------------------
+# The self-check pages take their notice from the data
+# ---------------------------------------------------------------------------------------------
+
+def test_self_check_pages_name_the_notice_of_the_build(site):
+    notice = load_notice()
+    person = (site / "selfcheck" / "index.html").read_text("utf-8")
+    assert f'data-notice="{notice.id}" data-storage-key="songshan-ce.selfcheck.{notice.id}"' in person
+    assert 'id="sc-notice-link"' in person
+    assert f'data-notice="{notice.id}"' in (site / "roster" / "index.html").read_text("utf-8")
+    assert (site / "assets" / "selfcheck" / f"{notice.id}.json").exists()
+
+
+def test_page_scripts_type_no_notice_id_clause_id_or_size():
+    """Notice ids, clause ids, the download size and the oldest birth year come from data."""
+    scripts = sorted((ROOT / "site_src" / "assets" / "js").glob("*.js"))
+    assert scripts
+    notice = load_notice()
+    for path in scripts:
+        text = path.read_text("utf-8")
+        assert notice.id not in text, path.name
+        assert not re.search(r"""["'`]s\d+(-\d+)+["'`]""", text), f"{path.name} types a clause id"
+        assert not re.search(r"""["'`]1[0-9]{3}-01-01["'`]""", text), f"{path.name} types a date"
+        assert '"14"' not in text, path.name

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import importlib.util
+import json
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
                  "--disable-sync", "--disable-dev-shm-usage"]
 PHONE = {"width": 375, "height": 812}
+# The Pyodide the pages load: the version package.json pins (browser_runtime.py checks node_modules).
+PYODIDE_VERSION = json.loads((ROOT / "package.json").read_text("utf-8"))["dependencies"]["pyodide"]
 DEFAULT_MIME_TYPES = {".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript",
                       ".json": "application/json", ".ics": "text/calendar",
                       ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -7,6 +7,9 @@
   starts another one with other MIME types (e.g. ``{".wasm": "application/octet-stream"}``).
 - ``browser``: chromium from /usr/bin/chromium (never Playwright's download). Missing → the tests
   fail, they are not skipped.
+- ``engine_page``: one page with the engine loaded, shared by the tests of a module; the module
+  names the page in ``ENGINE_PAGE`` ("selfcheck/", "roster/"). It checks the Python and Pyodide
+  versions (package.json's pin) and that the page logged no error.
 - ``phone``: a fresh 375×812 touch context per test. ``browser_support.record_requests(context)``
   lists every URL the context requests (page and workers), ``watch_console(page)`` every error.
 """
@@ -18,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, build_site, new_phone_context, start_server
+from browser_support import (CHROMIUM, CHROMIUM_ARGS, PYODIDE_VERSION, build_site, new_phone_context, start_server,
+                             watch_console)
 
 # ---------------------------------------------------------------------------------------------
 # Fixtures
@@ -65,3 +69,15 @@ def phone(browser):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def engine_page(request, browser, site_server):
+    """One page (the module's ENGINE_PAGE) with the engine loaded, shared by the module's API tests."""
+    context = new_phone_context(browser)
+    page = context.new_page()
+    errors = watch_console(page)
+    page.goto(site_server.url + request.module.ENGINE_PAGE)
+    info = page.evaluate("() => window.selfCheck.ready")
+    assert info["python"].startswith("3.14") and info["pyodide"] == PYODIDE_VERSION
+    yield page
+    assert errors == []
+    context.close()

@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 
 from browser_support import ROOT, new_phone_context, record_requests, watch_console
 
+from rules_py import load_notice
 from rules_py.roster import (AUTHOR, ERROR_FILL, FATAL_CODES, PROBLEM_CODES, SUMMARY_SHEET, WARNING_FILL,
                              annotate_roster, check_roster, limits)
 
@@ -391,21 +392,115 @@ def test_in_wechat_the_page_says_how_to_get_the_marked_file(browser, site_server
 
 
 # ---------------------------------------------------------------------------------------------
+# A worker that stops while it writes the marked workbook; cells that look like HTML
+# ---------------------------------------------------------------------------------------------
+
+# The worker ends the moment it is asked for the marked workbook, without a word to the page, as
+# a browser ends a worker that runs out of memory. Only the test's init script does this.
+END_WORKER_ON_ANNOTATE = """{
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (message && message.type === "rosterAnnotate") { this.terminate(); return; }
+    return post.call(this, message, ...rest);
+  };
+}"""
+
+
+def test_a_worker_that_dies_writing_the_marked_workbook_is_reported(browser, site_server, tmp_path):
+    context = new_phone_context(browser)
+    try:
+        context.add_init_script(END_WORKER_ON_ANNOTATE)
+        page = context.new_page()
+        errors = watch_console(page)
+        page.goto(site_server.url + "roster/?request_watchdog=3")
+        rp = RosterPage(page, site_server)
+        page.locator("#rc-file").wait_for(state="attached")
+        rp.wait_ready().pick(write(tmp_path, "花名册.xlsx", planted_roster()))
+        rp.report()
+        # The report is there; the marked workbook never comes, and the page says why.
+        alert = page.locator("#rc-download .sc-alert")
+        alert.wait_for(timeout=20_000)
+        text = alert.inner_text()
+        assert "自查程序 3 秒没有响应，已停止等待" in text and "内存不够" in text
+        assert "请刷新本页后重试" in text and "拆成几个文件" in text
+        assert page.locator("#rc-download progress").count() == 0
+        assert "正在生成标注版工作簿" not in page.locator("#rc-result").inner_text()
+        assert page.locator("#rc-summary").is_visible() and page.locator("#rc-download-link").count() == 0
+        status = page.locator("#sc-status.sc-crashed").inner_text()
+        assert "没有响应" in status and "拆成几个文件" in status and "未能加载" not in status
+        rp.shot("worker-ended", page.locator("#rc-download"))
+        rp.shot("worker-ended-status", page.locator("#sc-status"))
+        # Checking another file is refused at once, with the same advice.
+        rp.pick(write(tmp_path, "另一个.xlsx", clean_roster(3)))
+        page.wait_for_function("() => document.querySelector('#rc-fatal')?.dataset.fatal === 'engine'", timeout=5_000)
+        fatal = page.locator("#rc-fatal").inner_text()
+        assert "无法检查“另一个.xlsx”：检查没有完成" in fatal and "拆成几个文件" in fatal
+        assert fatal.count("刷新") == 1
+        assert errors == []
+    finally:
+        context.close()
+
+
+IMG = '<img src=x onerror="window.__xss=1">'
+SCRIPT = "<script>window.__xss=1</script>"
+
+
+def html_roster() -> bytes:
+    """Cells that look like HTML, in places the page shows: names, problem values, free text."""
+    rows = rf.people(4)
+    rows[0]["name"] = IMG
+    rows[0]["public_hours"] = SCRIPT                 # not_a_number: the value is quoted
+    rows[1]["name"] = SCRIPT
+    rows[1]["sex"] = IMG                             # not one of the options
+    rows[2]["employer"] = IMG + SCRIPT
+    rows[2]["phone"] = SCRIPT                        # phone_format
+    return rf.from_form(rows)
+
+
+def test_cells_and_file_names_that_look_like_html_stay_text(phone, site_server, tmp_path):
+    requests, methods = record_requests(phone), record_methods(phone)
+    page = phone.new_page()
+    errors = watch_console(page)
+    site_server.clear()
+    rp = RosterPage(page, site_server).open().wait_ready()
+    data = html_roster()
+    expected = expected_report(data, IMG + ".xlsx")
+    assert expected["summary"]["errors"] >= 3
+    shown = []
+    # Picked from disk (a file name cannot hold "/"), then dropped with both in the name.
+    for name, deliver in ((IMG + ".xlsx", lambda name: rp.pick(write(tmp_path, name, data))),
+                          (IMG + SCRIPT + ".xlsx", lambda name: rp.drop(name, data))):
+        deliver(name)
+        page.wait_for_function("name => document.querySelector('#rc-summary .rc-file')?.textContent.includes(name)",
+                               arg=name, timeout=CHECK_MS)
+        page.locator("#rc-preview").wait_for(timeout=CHECK_MS)
+        page.locator("#rc-download-link").wait_for(timeout=CHECK_MS)
+        for details in page.locator(".rc-kind").all():
+            details.evaluate("d => { d.open = true; }")
+        page.get_by_role("button", name=re.compile("显示全部")).click()
+        text = page.locator("#rc-result").inner_text()
+        assert f"文件“{name}”" in text
+        shown.append(text)
+    text = shown[-1]
+    # Word for word on the page: in the file line, the problem messages and the preview sheet.
+    assert IMG in text and SCRIPT in text and (IMG + SCRIPT) in text
+    cells = page.locator(".rc-sheet td").all_inner_texts()
+    assert IMG in cells and SCRIPT in cells
+    assert any(cell.startswith(IMG + "<sc") for cell in cells)  # the preview shortens long cells
+    # Nothing of it became markup, ran, or loaded anything.
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator("#rc-result img, #rc-result script").count() == 0
+    assert page.locator("#roster img, #roster script").count() == 0
+    assert not [p for p in site_server.paths() if p.split("?")[0].endswith("/x")]
+    rp.shot("html-cells", page.locator("#rc-result"))
+    assert_local_only(requests, methods, site_server, errors)
+
+
+# ---------------------------------------------------------------------------------------------
 # window.selfCheck.checkRoster: the same report as CPython (DESIGN §4, §5)
 # ---------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def roster_page(browser, site_server):
-    """One roster page with the engine loaded, shared by the API tests of this module."""
-    context = new_phone_context(browser)
-    page = context.new_page()
-    errors = watch_console(page)
-    page.goto(site_server.url + "roster/")
-    info = page.evaluate("() => window.selfCheck.ready")
-    assert info["python"].startswith("3.14") and info["pyodide"] == "314.0.7"
-    yield page
-    assert errors == []
-    context.close()
+ENGINE_PAGE = "roster/"  # the page of the shared engine_page fixture (conftest.py)
 
 
 CHECK_IN_BROWSER = """async ([b64, options]) => {
@@ -437,26 +532,26 @@ PARITY_FILES = {
 
 
 @pytest.mark.parametrize("kind", PARITY_FILES)
-def test_check_roster_gives_the_cpython_report(roster_page, kind):
+def test_check_roster_gives_the_cpython_report(engine_page, kind):
     make, filename = PARITY_FILES[kind]
     data = make()
-    report, annotated = check_in_browser(roster_page, data, {"filename": filename})
+    report, annotated = check_in_browser(engine_page, data, {"filename": filename})
     assert annotated is None and "annotated_xlsx" not in report
     assert report == expected_report(data, filename)
     if kind == "planted":
         assert report["summary"]["errors"] and report["summary"]["warnings"]
 
 
-def test_check_roster_default_filename_and_fatal_reports_never_reject(roster_page):
-    report, _ = check_in_browser(roster_page, b"")
+def test_check_roster_default_filename_and_fatal_reports_never_reject(engine_page):
+    report, _ = check_in_browser(engine_page, b"")
     assert report == expected_report(b"") and report["fatal"]["code"] == "empty"
-    report, _ = check_in_browser(roster_page, planted_roster())
+    report, _ = check_in_browser(engine_page, planted_roster())
     assert report["file"] == "花名册.xlsx" and report == expected_report(planted_roster())
 
 
-def test_check_roster_with_annotate_returns_the_marked_workbook(roster_page):
+def test_check_roster_with_annotate_returns_the_marked_workbook(engine_page):
     data = planted_roster()
-    report, annotated = check_in_browser(roster_page, data, {"annotate": True, "filename": "单位花名册.xlsx"})
+    report, annotated = check_in_browser(engine_page, data, {"annotate": True, "filename": "单位花名册.xlsx"})
     assert report == expected_report(data, "单位花名册.xlsx")
     assert annotated["type"] == "[object Uint8Array]"
     marked = base64.b64decode(annotated["b64"])
@@ -470,14 +565,14 @@ def test_check_roster_with_annotate_returns_the_marked_workbook(roster_page):
         for name in a.namelist():
             assert sorted_merges(a.read(name)) == sorted_merges(b.read(name)), name
     # A file that cannot be read has no marked workbook.
-    report, annotated = check_in_browser(roster_page, CSV_BYTES, {"annotate": True})
+    report, annotated = check_in_browser(engine_page, CSV_BYTES, {"annotate": True})
     assert report["fatal"]["code"] == "not_xlsx" and annotated is None
 
 
-def test_check_roster_over_the_limit_reads_what_the_cli_reads(roster_page):
+def test_check_roster_over_the_limit_reads_what_the_cli_reads(engine_page):
     """The command line reads one byte past the limit; the browser door sees the same bytes."""
     size = limits()["max_file_bytes"]
-    answer = roster_page.evaluate("""async (size) => {
+    answer = engine_page.evaluate("""async (size) => {
       const report = await window.selfCheck.checkRoster(new Uint8Array(size + 5000));
       return report.fatal;
     }""", size)
@@ -485,13 +580,13 @@ def test_check_roster_over_the_limit_reads_what_the_cli_reads(roster_page):
     assert answer["code"] == "too_large"
 
 
-def test_one_self_check_object_on_the_roster_page(roster_page):
-    keys = roster_page.evaluate("() => Object.keys(window.selfCheck).sort()")
+def test_one_self_check_object_on_the_roster_page(engine_page):
+    keys = engine_page.evaluate("() => Object.keys(window.selfCheck).sort()")
     assert keys == ["checkRoster", "evaluate", "ready"]
-    result = roster_page.evaluate("""() => window.selfCheck.evaluate({application: {level: "none", year: 2025},
+    result = engine_page.evaluate("""() => window.selfCheck.evaluate({application: {level: "none", year: 2025},
         activities: [{year: 2025, kind: "public_online", hours: 30}]})""")
     assert result["years"][0]["public"] == 30
-    message = roster_page.evaluate("() => window.selfCheck.checkRoster('not bytes').then(() => null, e => e.message)")
+    message = engine_page.evaluate("() => window.selfCheck.checkRoster('not bytes').then(() => null, e => e.message)")
     assert "ArrayBuffer" in message
 
 
@@ -528,7 +623,7 @@ def test_roster_page_states_its_limits_and_is_listed(built_site):
     assert limits()["text"] in page
     assert f'data-max-file-bytes="{limits()["max_file_bytes"]}"' in page
     assert 'src="../assets/js/roster.js"' in page and "privacy-line" in page
-    data = json.loads((built_site / "assets" / "selfcheck" / "roster-songshan-2025.json").read_text("utf-8"))
+    data = json.loads((built_site / "assets" / "selfcheck" / f"roster-{load_notice().id}.json").read_text("utf-8"))
     assert data["limits"] == limits() and set(data["problems"]) == set(PROBLEM_CODES)
     home = (built_site / "index.html").read_text("utf-8")
     assert 'href="roster/"' in home and 'href="selfcheck/"' in home

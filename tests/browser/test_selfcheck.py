@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ROOT, new_phone_context, record_requests, start_server, watch_console
+from browser_support import ROOT, PYODIDE_VERSION, new_phone_context, record_requests, start_server, watch_console
 
-from rules_py import InputError, evaluate
+from rules_py import InputError, evaluate, load_notice
 
 pytestmark = pytest.mark.browser
 
@@ -81,10 +81,12 @@ class SelfCheck:
         self.page.locator("#sc-card").wait_for(timeout=READY_MS)
         return self.page.locator("#sc-card")
 
-    def clear(self):
-        button = self.page.get_by_role("button", name="清除")
-        button.click()
+    def clear_form(self):
+        self.page.get_by_role("button", name="清除").click()
         self.page.get_by_role("button", name="再点一次，确认清除").click()
+
+    def clear(self):
+        self.clear_form()
         self.page.locator("#sc-card").wait_for(state="detached")
 
     def shot(self, name: str, locator=None, full_page: bool = False):
@@ -168,6 +170,14 @@ def test_three_people_at_phone_size(phone, site_server):
     year_2025 = card.locator('.sc-year[data-year="2025"]')
     assert "尚未满足" in year_2025.inner_text() and "12 / 30 学时 尚差 18" in year_2025.inner_text()
     assert "不合格" not in card.inner_text()
+    # The gap is the engine's sentence, shown apart and for reference only: nothing is "missing".
+    assert card.locator(".sc-missing").count() == 0
+    reference = card.locator(".sc-reference")
+    assert "仅供参考" in reference.locator("h3").inner_text()
+    assert reference.locator("li").all_inner_texts() == [
+        "2023 年公需科目尚差 30 学时；2023 年专业科目尚差 60 学时",
+        "2024 年公需科目尚差 30 学时；2024 年专业科目尚差 60 学时",
+        "2025 年公需科目尚差 18 学时；2025 年专业科目尚差 60 学时"]
     sc.shot("result-exempt", card)
 
     # 3. Short: 中级 2025, 2024 专业 short by 15.
@@ -233,6 +243,7 @@ def test_answers_kept_after_reload_then_clause_link(phone, site_server):
     assert page.locator("#sc-row-5-amount").input_value() == "2700"
     assert page.locator('li.sc-row[data-row="5"]').get_by_label("单位").input_value() == "minutes"
     assert page.locator(".sc-missing li").all_inner_texts() == ["2024 年专业科目尚差 15 学时"]
+    assert page.locator(".sc-restore-note").count() == 0, "answers the page saved itself restore whole"
 
     # Editing updates the result by itself once it has been checked.
     page.fill("#sc-row-3-amount", "60")
@@ -257,6 +268,10 @@ def test_bad_input_is_named_in_chinese(phone, site_server):
     sc = SelfCheck(page, site_server).open()
     sc.applying("senior", 2025)
     sc.activity(2025, "public_online", "三十")
+    # The select box shows the short name; the hint under it the whole label of the notice data.
+    label = load_notice().activity_kinds["public_online"]["label"]
+    assert "考试合格后取得的学时" in label
+    assert label in page.locator('li.sc-row[data-row="0"] .sc-kind-hint').inner_text()
     page.get_by_role("button", name="核对学时").click()
     message = page.locator(".sc-form-error")
     assert "第 1 条培训记录的学时请填写数字" in message.inner_text()
@@ -272,21 +287,136 @@ def test_bad_input_is_named_in_chinese(phone, site_server):
 
 
 # ---------------------------------------------------------------------------------------------
+# Saved answers that cannot all be used
+# ---------------------------------------------------------------------------------------------
+
+STORAGE_KEY = f"songshan-ce.selfcheck.{load_notice().id}"
+SAVED = {
+    # Not JSON at all.
+    "corrupt": ("{\"v\": 1, \"level\": \"senior\", \"activities\": [", "unreadable"),
+    # JSON, but not what the form saves.
+    "not-an-object": ("[1, 2, 3]", "unreadable"),
+    # The right version with wrong values: an unknown level, lists that are not lists, a flag that
+    # is a string. What is valid (sex, birth date, year) is kept.
+    "wrong-types": (json.dumps({"v": 1, "level": "professor", "activities": "lots", "epidemic_years": 2024,
+                                "epidemic": True, "exceptional": "yes", "sex": "female",
+                                "birth_date": "1988-03-01", "year": 2024}), "partial"),
+    # Rows: one fine, one not an object, one with an unknown kind and a year far out of range.
+    "bad-rows": (json.dumps({"v": 1, "level": "intermediate", "year": 2025, "activities": [
+        {"year": 2024, "kind": "public_online", "subject": "", "amount": "30", "unit": "hours"},
+        5,
+        {"year": -40000, "kind": "<b>nonsense</b>", "amount": {"x": 1}, "unit": "weeks"}]}), "partial"),
+}
+
+
+@pytest.mark.parametrize("case", SAVED)
+def test_saved_answers_that_cannot_be_used_still_give_a_form(phone, site_server, case):
+    text, problem = SAVED[case]
+    page = phone.new_page()
+    errors = watch_console(page)
+    page.goto(site_server.url + "privacy/")  # same origin, no engine: put the saved answers there
+    page.evaluate("([key, text]) => localStorage.setItem(key, text)", [STORAGE_KEY, text])
+    sc = SelfCheck(page, site_server).open()
+    note = page.locator(".sc-restore-note")
+    assert note.get_attribute("data-problem") == problem
+    assert "未能全部恢复" in note.inner_text() if problem == "partial" else "未能恢复" in note.inner_text()
+    assert page.locator("li.sc-row").count() >= 1 and page.locator("#sc-more-toggle").is_visible()
+    if case == "wrong-types":
+        assert page.locator("#sc-level").input_value() == "senior"
+        assert page.get_by_role("radio", name="女", exact=True).is_checked()
+        assert page.locator("#sc-birth-date").input_value() == "1988-03-01"
+        assert page.locator("#sc-year").input_value() == "2024"
+        sc.shot("restored")
+    if case == "bad-rows":
+        assert page.locator("#sc-level").input_value() == "intermediate"
+        assert page.locator("li.sc-row").count() == 2
+        assert page.locator("#sc-row-0-kind").input_value() == "public_online"
+        assert page.locator("#sc-row-0-amount").input_value() == "30"
+        assert page.locator("#sc-row-1-kind").input_value() == ""
+    # The form works: a change is saved, and 清除 takes the note away.
+    page.select_option("#sc-level", "junior")
+    saved = json.loads(page.evaluate("key => localStorage.getItem(key)", STORAGE_KEY))
+    assert saved["v"] == 1 and saved["level"] == "junior"
+    sc.clear_form()
+    assert page.locator(".sc-restore-note").count() == 0
+    assert errors == []
+
+
+# ---------------------------------------------------------------------------------------------
+# A worker that stops after it was ready
+# ---------------------------------------------------------------------------------------------
+
+# Keeps the self-check worker in window.__worker (not Material's search worker), so the test can
+# end it as a browser does when memory runs out, without a word to the page. The page itself
+# exposes nothing.
+CAPTURE_WORKER = """{
+  const Real = Worker;
+  globalThis.Worker = class extends Real {
+    constructor(url, ...rest) {
+      super(url, ...rest);
+      if (String(url).includes("selfcheck-worker")) window.__worker = this;
+    }
+  };
+}"""
+NONE_2025 = """{application: {level: "none", year: 2025}, activities: [{year: 2025, kind: "public_online", hours: 30}]}"""
+
+
+def test_a_worker_ended_after_ready_is_reported_not_awaited(browser, site_server):
+    """No answer for the (here shortened) silence limit: the check is given up with a message."""
+    context = new_phone_context(browser)
+    try:
+        context.add_init_script(CAPTURE_WORKER)
+        page = context.new_page()
+        errors = watch_console(page)
+        sc = SelfCheck(page, site_server).open("?request_watchdog=2").wait_ready()
+        page.evaluate("() => window.__worker.terminate()")
+        sc.applying("none", 2025)
+        sc.activity(2025, "public_online", 30)
+        page.get_by_role("button", name="核对学时").click()
+        alert = page.locator("#sc-results .sc-alert")
+        alert.wait_for(timeout=15_000)
+        assert "自查程序 2 秒没有响应，已停止等待" in alert.inner_text()
+        assert "请刷新本页后重试" in alert.inner_text()
+        status = page.locator("#sc-status.sc-crashed")
+        assert "没有响应" in status.inner_text() and "刷新本页" in status.inner_text()
+        assert "未能加载" not in status.inner_text()
+        assert page.locator("#sc-card").count() == 0 and page.locator(".sc-waiting").count() == 0
+        # Later requests are refused at once, not sent to a worker that is gone.
+        started = page.evaluate("() => performance.now()")
+        message = page.evaluate(f"() => window.selfCheck.evaluate({NONE_2025}).then(() => null, (e) => e.message)")
+        assert "没有响应" in message
+        assert page.evaluate("() => performance.now()") - started < 1000
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_a_worker_error_after_ready_is_not_called_a_load_failure(browser, site_server):
+    context = new_phone_context(browser)
+    try:
+        context.add_init_script(CAPTURE_WORKER)
+        page = context.new_page()
+        errors = watch_console(page)
+        SelfCheck(page, site_server).open().wait_ready()
+        page.evaluate("""() => window.__worker.dispatchEvent(
+            new ErrorEvent("error", {message: "RangeError: Out of memory", cancelable: true}))""")
+        status = page.locator("#sc-status.sc-crashed")
+        status.wait_for(timeout=5_000)
+        text = status.inner_text()
+        assert "自查程序已意外停止" in text and "内存不够" in text and "刷新本页" in text
+        assert "未能加载" not in text and "Out of memory" in text
+        message = page.evaluate(f"() => window.selfCheck.evaluate({NONE_2025}).then(() => null, (e) => e.message)")
+        assert message == "自查程序已意外停止。可能是这台设备的内存不够。请刷新本页后重试。"
+        assert errors == []
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------------------------
 # window.selfCheck: the contract of DESIGN §4
 # ---------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def engine_page(browser, site_server):
-    """One page with the engine loaded, shared by the API tests of this module."""
-    context = new_phone_context(browser)
-    page = context.new_page()
-    errors = watch_console(page)
-    page.goto(site_server.url + "selfcheck/")
-    info = page.evaluate("() => window.selfCheck.ready")
-    assert info["python"].startswith("3.14") and info["pyodide"] == "314.0.7"
-    yield page
-    assert errors == []
-    context.close()
+ENGINE_PAGE = "selfcheck/"  # the page of the shared engine_page fixture (conftest.py)
 
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -330,7 +460,7 @@ def test_wasm_served_as_octet_stream_still_works(browser, built_site):
                 if r.url.endswith(".wasm") else None)
         page.goto(server.url + "selfcheck/")
         info = page.evaluate("() => window.selfCheck.ready")
-        assert info["pyodide"] == "314.0.7"
+        assert info["pyodide"] == PYODIDE_VERSION
         assert wasm_types == ["application/octet-stream"]
         result = page.evaluate("""() => window.selfCheck.evaluate({application: {level: "none", year: 2025},
             activities: [{year: 2025, kind: "public_online", hours: 30}]})""")

@@ -10,7 +10,7 @@
 import { fmtMB, h, IN_WECHAT, startSelfCheck } from "./selfcheck-client.js";
 
 const root = document.getElementById("roster");
-const NOTICE_ID = root?.dataset.notice || "songshan-2025";
+const NOTICE_ID = root?.dataset.notice;  // written by build.py from the notice (roster.md.j2)
 const PREVIEW_ROWS = 10;     // rows with problems drawn as a small sheet
 const LIST_PER_KIND = 50;    // problems listed per kind; the marked workbook has every one
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -22,10 +22,13 @@ const client = startSelfCheck({
   tools: ["roster"],
   waitHint: "可以先选择文件。",
   readyText: "✓ 检查程序已就绪：文件只在这台设备上读取，不会上传。",
+  crashHint: "文件很大的，可以拆成几个文件分别检查。",
 });
 
 // Limits, codes and column names, written at build time from rules_py.roster (describe_codes).
-const dataReady = fetch(new URL(`../selfcheck/roster-${NOTICE_ID}.json`, import.meta.url), { cache: "no-cache" })
+const dataReady = (NOTICE_ID
+  ? fetch(new URL(`../selfcheck/roster-${NOTICE_ID}.json`, import.meta.url), { cache: "no-cache" })
+  : Promise.reject(new Error("the page names no notice (data-notice)")))
   .then((response) => {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return response.json();
@@ -350,7 +353,7 @@ function renderFatal(file, fatal) {
     h("p", { class: "rc-headline" }, `无法检查“${file}”：${fatal.title}`),
     h("p", {}, fatal.message),
     h("p", { class: "sc-hint" }, fatal.code === "engine"
-      ? "请刷新页面后重试。"
+      ? (/刷新/.test(fatal.message) ? null : "请刷新页面后重试。")  // the engine's own messages say it
       : ["处理好以后，重新选择文件即可再检查。", h("a", { href: "../roster-codes/#fatal" }, "哪些文件无法检查")])),
     againButton());
 }

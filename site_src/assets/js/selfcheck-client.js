@@ -9,10 +9,26 @@
 //       annotated_xlsx, the marked workbook (Uint8Array; null when the file was unusable).
 //       Optional: filename (the report's "file", default 花名册.xlsx), onProgress(rowsRead).
 //
+// Once the engine is ready, a request the worker stays silent on for too long (see SILENCE_MS), or
+// an error event of the worker, means the worker has stopped (a browser may end it without a word
+// when memory runs out): every pending request is rejected with a Chinese message, the status box
+// says so, and later requests are rejected at once. Nothing spins forever.
+//
 // Nothing leaves the browser: the worker and every file it loads come from this site.
 
 const params = new URLSearchParams(location.search);
+// Loading: after this long without news from the worker, advice is shown (the load goes on).
 const WATCHDOG_MS = 1000 * (Number(params.get("watchdog")) || 30);
+// After "ready": how long the worker may stay silent (no "rows", "result" or "error") while a
+// request is pending, before the page gives up on it. The worker cannot send a heartbeat while
+// Python runs, so each limit must cover the longest silent step on a slow phone:
+// - evaluate takes milliseconds; 30 s is generous;
+// - a roster check reports every 1000 rows (about 0.4 s apart in desktop Chromium), but the marked
+//   workbook of a roster at the size limit (10000 rows, 5000 problems) is written without a word
+//   for about 9 s in desktop Chromium, so a phone 10–20 times slower still fits in 180 s.
+// ?request_watchdog=SECONDS replaces both (the browser tests use 2).
+const SILENCE_MS = { evaluate: 30_000, roster: 180_000 };
+const SILENCE_OVERRIDE_MS = 1000 * (Number(params.get("request_watchdog")) || 0);
 export const IN_WECHAT = /MicroMessenger/i.test(navigator.userAgent);
 
 // ---------------------------------------------------------------------------------------------
@@ -78,9 +94,10 @@ const STAGES = {
 /**
  * Start the engine for this page (once). `tool` names the check in messages ("学时自查"),
  * `tools` lists what the worker must prepare (["roster"]), `waitHint` what the person can do
- * meanwhile, `readyText` the line shown once the engine is loaded.
+ * meanwhile, `readyText` the line shown once the engine is loaded, `crashHint` what else to try
+ * when the engine stops after it had loaded (the roster page: split a large file).
  */
-export function startSelfCheck({ tool = "学时自查", tools = [], waitHint = "", readyText = "" } = {}) {
+export function startSelfCheck({ tool = "学时自查", tools = [], waitHint = "", readyText = "", crashHint = "" } = {}) {
   if (window.selfCheck) throw new Error("startSelfCheck: the engine is already started on this page");
   const statusBox = document.getElementById("sc-status");
   const engine = {
@@ -101,16 +118,65 @@ export function startSelfCheck({ tool = "学时自查", tools = [], waitHint = "
   });
   ready.catch(() => {}); // a failed start is shown on the page; callers still see the rejection
 
-  function fail(message, detail, unsupported = false) {
+  // `kind`: "load" (the engine never got ready), "unsupported" (this browser cannot run it) or
+  // "crash" (it stopped after it was ready). A pending request gets `requestMessage`.
+  function fail(message, detail, kind = "load", requestMessage = message) {
     if (engine.failure) return;
-    engine.failure = { message, detail, unsupported };
+    engine.failure = { message, detail, kind, requestMessage, unsupported: kind === "unsupported" };
     const error = new Error(message);
     error.detail = detail;
     rejectReady(error);
-    for (const { reject } of engine.pending.values()) reject(error);
+    for (const { reject } of engine.pending.values()) {
+      const rejected = new Error(requestMessage);
+      rejected.detail = detail;
+      rejected.internal = true;
+      rejected.crashed = kind === "crash";
+      reject(rejected);
+    }
     engine.pending.clear();
+    if (kind === "crash") engine.worker?.terminate(); // whatever is left of it
     showStatus();
   }
+
+  /** The engine stopped after it had loaded: `why` is "error" (the worker said so) or "silent". */
+  function crash(why, detail) {
+    const head = why === "silent"
+      ? `自查程序 ${Math.round(silenceLimit() / 1000)} 秒没有响应，已停止等待。`
+      : "自查程序已意外停止。";
+    const tail = `可能是这台设备的内存不够。请刷新本页后重试${crashHint ? "；" + crashHint : "。"}`;
+    fail(head, detail, "crash", head + tail);
+  }
+
+  /** How long the worker may stay silent while the pending requests wait (see SILENCE_MS). */
+  function silenceLimit() {
+    if (SILENCE_OVERRIDE_MS) return SILENCE_OVERRIDE_MS;
+    let limit = 0;
+    for (const { type } of engine.pending.values()) {
+      limit = Math.max(limit, type === "evaluate" ? SILENCE_MS.evaluate : SILENCE_MS.roster);
+    }
+    return limit;
+  }
+
+  // One timer while requests are pending after "ready"; the clock is the last word of the worker
+  // (its requests run one after another, so any word means it is alive).
+  let silenceTimer = null;
+  function watchSilence() {
+    if (silenceTimer) return;
+    silenceTimer = setInterval(() => {
+      if (!engine.pending.size || engine.failure) {
+        clearInterval(silenceTimer);
+        silenceTimer = null;
+        return;
+      }
+      if (!engine.info) return; // still loading: the loading watchdog speaks for that
+      const silent = performance.now() - engine.lastHeard;
+      if (silent > silenceLimit()) crash("silent", `${Math.round(silent / 1000)} 秒没有收到计算程序的消息`);
+    }, 1000);
+  }
+  // A phone may freeze a hidden page with its worker; the clock restarts when the page is back.
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) engine.lastHeard = performance.now();
+  });
 
   function onWorkerMessage(event) {
     const message = event.data || {};
@@ -153,11 +219,18 @@ export function startSelfCheck({ tool = "学时自查", tools = [], waitHint = "
 
   /** Send one request to the worker; the answer comes back as a Promise. */
   function request(type, payload, { onRows = null, transfer = [] } = {}) {
-    if (engine.failure) return Promise.reject(new Error(engine.failure.message));
+    if (engine.failure) {
+      const error = new Error(engine.failure.requestMessage);
+      error.internal = true;
+      error.crashed = engine.failure.kind === "crash";
+      return Promise.reject(error);
+    }
     const id = engine.nextId++;
     return new Promise((resolve, reject) => {
-      engine.pending.set(id, { resolve, reject, onRows });
+      if (!engine.pending.size) engine.lastHeard = performance.now(); // the worker was idle until now
+      engine.pending.set(id, { resolve, reject, onRows, type });
       engine.worker.postMessage({ ...payload, type, id }, transfer);
+      watchSilence();
     });
   }
 
@@ -209,11 +282,16 @@ export function startSelfCheck({ tool = "学时自查", tools = [], waitHint = "
     engine.worker.addEventListener("message", onWorkerMessage);
     engine.worker.addEventListener("error", (event) => {
       event.preventDefault?.();
-      fail("自查程序未能加载。", event.message || "worker error");
+      const detail = event.message || "worker error";
+      if (engine.info) crash("error", detail);
+      else fail("自查程序未能加载。", detail);
+    });
+    engine.worker.addEventListener("messageerror", () => {
+      if (engine.info) crash("error", "messageerror");
     });
   } catch (error) {
     if (error instanceof Unsupported) {
-      fail(`这个浏览器无法运行${tool}。`, `缺少 ${error.message} 支持`, true);
+      fail(`这个浏览器无法运行${tool}。`, `缺少 ${error.message} 支持`, "unsupported");
     } else {
       fail("自查程序未能启动。", String(error.message || error));
     }
@@ -239,6 +317,18 @@ export function startSelfCheck({ tool = "学时自查", tools = [], waitHint = "
     if (!statusBox) return;
     statusBox.replaceChildren();
     statusBox.className = "sc-status";
+    if (engine.failure?.kind === "crash") {
+      const items = ["刷新本页后重试；", crashHint ? crashHint.replace(/。$/, "；") : null,
+        "换用电脑上的浏览器。"].filter(Boolean);
+      statusBox.classList.add("sc-alert", "sc-crashed");
+      statusBox.setAttribute("role", "alert");
+      statusBox.append(
+        h("p", {}, h("strong", {}, engine.failure.message), "可能是这台设备的内存不够。"),
+        h("p", {}, "可以试试："),
+        h("ul", { class: "sc-advice" }, items.map((item) => h("li", {}, item))),
+        h("p", { class: "sc-detail" }, `技术信息：${engine.failure.detail}`));
+      return;
+    }
     if (engine.failure) {
       statusBox.classList.add("sc-alert");
       statusBox.append(
@@ -273,8 +363,10 @@ export function startSelfCheck({ tool = "学时自查", tools = [], waitHint = "
     const bar = h("progress", { max: 100, class: "sc-progress" });
     if (percent !== null) bar.value = percent;
     statusBox.append(bar);
+    // The size is runtime.json's total, which the worker sends as soon as it has read it.
     statusBox.append(h("p", { class: "sc-hint" },
-      "首次打开需要下载约 ", expected ? fmtMB(expected) : "14", " MB，之后会快很多。", waitHint));
+      expected ? `首次打开需要下载约 ${fmtMB(expected)} MB，之后会快很多。` : "首次打开需要下载自查程序，之后会快很多。",
+      waitHint));
     if (performance.now() - engine.lastHeard > WATCHDOG_MS) {
       statusBox.classList.add("sc-slow");
       statusBox.append(h("div", { class: "sc-watchdog", role: "alert" },

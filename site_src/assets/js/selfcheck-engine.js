@@ -2,72 +2,15 @@
 // runner (tests/pyodide_runner.js): boot Pyodide with our lock file, import rules_py, and call it
 // with JSON text. One copy of this code, so the browser and the parity test cannot drift apart.
 
-// Python side: JSON in, JSON out. An InputError comes back as data ({error: {field, message}});
-// anything else is a bug and raises, so the caller can report it without a traceback on screen.
-// The roster functions take the workbook's bytes (a JS ArrayBuffer or Uint8Array) and give the
-// report of DESIGN §5 as JSON text; check_roster itself never raises. The page keeps the bytes and
-// report of its last check here, to add the preview rows and the marked workbook afterwards.
+// Python side: rules_py.browser, JSON text in and out (see that module). The parity test calls the
+// same functions on CPython, so this file only names them.
 export const PYTHON_GLUE = `
-import json as _json
-
-import rules_py as _rules_py
-
-_roster_kept = None
-
-
-def _selfcheck_preload(name):
-    # The roster check needs openpyxl (about a second to import): only pages that check rosters
-    # pay for it, and they pay while the person is still choosing a file.
-    if name == "roster":
-        import rules_py.roster_preview  # noqa: F401  (imports rules_py.roster and openpyxl)
-
-
-def _selfcheck_evaluate(text):
-    try:
-        return _json.dumps({"result": _rules_py.evaluate(_json.loads(text))}, ensure_ascii=False)
-    except _rules_py.InputError as error:
-        return _json.dumps({"error": {"field": error.field, "message": error.message}}, ensure_ascii=False)
-
-
-def _selfcheck_roster(data, filename, annotate, keep, on_rows):
-    from rules_py import roster as _roster
-
-    global _roster_kept
-    _roster_kept = None
-    data = bytes(data.to_bytes()) if hasattr(data, "to_bytes") else bytes(data)
-    report = _roster.check_roster(data, filename or "花名册.xlsx", annotate=bool(annotate),
-                                  on_progress=on_rows)
-    annotated = report.pop("annotated_xlsx", None)
-    if keep and not report["fatal"] and report["problems"]:
-        _roster_kept = (data, report)
-    return _json.dumps(report, ensure_ascii=False), annotated
-
-
-def _selfcheck_roster_preview(limit):
-    from rules_py.roster_preview import preview_rows as _preview_rows
-
-    if _roster_kept is None:
-        return _json.dumps(_preview_rows(b"", {}), ensure_ascii=False)
-    data, report = _roster_kept
-    return _json.dumps(_preview_rows(data, report, int(limit)), ensure_ascii=False)
-
-
-def _selfcheck_roster_annotate():
-    from rules_py import roster as _roster
-
-    global _roster_kept
-    if _roster_kept is None:
-        return None, None
-    data, report = _roster_kept
-    _roster_kept = None
-    annotated = _roster.annotate_report(data, report)
-    return annotated, report.get("annotation_error")
-
-
-def _selfcheck_roster_limits():
-    from rules_py.roster import limits
-
-    return _json.dumps(limits(), ensure_ascii=False)
+from rules_py.browser import evaluate_json as _selfcheck_evaluate
+from rules_py.browser import preload as _selfcheck_preload
+from rules_py.browser import roster_annotate as _selfcheck_roster_annotate
+from rules_py.browser import roster_json as _selfcheck_roster
+from rules_py.browser import roster_limits_json as _selfcheck_roster_limits
+from rules_py.browser import roster_preview_json as _selfcheck_roster_preview
 `;
 
 // Start Pyodide; the lock file makes the wheels download while the interpreter boots, and

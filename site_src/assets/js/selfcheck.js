@@ -7,8 +7,9 @@ import { h, startSelfCheck } from "./selfcheck-client.js";
 
 const root = document.getElementById("selfcheck");
 const { engine, evaluate } = startSelfCheck({ tool: "学时自查", waitHint: "可以先填写下面的内容。" });
-const NOTICE_ID = root?.dataset.notice || "songshan-2025";
-const STORAGE_KEY = root?.dataset.storageKey || `songshan-ce.selfcheck.${NOTICE_ID}`;
+// Both written by build.py from the notice id (templates/selfcheck.md.j2).
+const NOTICE_ID = root?.dataset.notice;
+const STORAGE_KEY = root?.dataset.storageKey;
 const LEVEL_ORDER = ["senior", "intermediate", "junior", "assessment", "none"];
 const SUBJECTS = { public: "公需科目", professional: "专业科目" };
 
@@ -16,7 +17,12 @@ const SUBJECTS = { public: "公需科目", professional: "专业科目" };
 // Small helpers
 // ---------------------------------------------------------------------------------------------
 
-/** Hours as people read them: one decimal at most; a gap rounds up, an amount down (as the engine). */
+/**
+ * Hours as people read them: one decimal at most; a gap rounds up, an amount down — the rule of
+ * rules_py.wording.hours. Only for numbers the engine gives without words: the meters' amounts
+ * and gaps, and the hours of "what if". Sentences about gaps come worded from the engine
+ * (application.missing[].text, years[].text); never rebuild them here.
+ */
 function fmtHours(value, gap = false) {
   const tenths = gap ? Math.ceil(value * 10 - 1e-7) : Math.floor(value * 10 + 1e-7);
   return tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
@@ -82,14 +88,108 @@ function blankState() {
   };
 }
 
+// What the saved answers were: null (nothing saved, or all restored), "partial" (some fields
+// were not valid and start blank) or "unreadable" (nothing could be used). Shown above the form.
+let restoreProblem = null;
+
+/** The saved answers, or a blank state; sets restoreProblem. */
 function loadState() {
+  let text;
   try {
-    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
-    if (saved && saved.v === 1) return { ...blankState(), ...saved };
+    text = localStorage.getItem(STORAGE_KEY);
   } catch (error) {
-    // Storage blocked or unreadable: start blank.
+    return blankState(); // storage blocked: the storage note says so
   }
-  return blankState();
+  if (text === null) return blankState();
+  let saved;
+  try {
+    saved = JSON.parse(text);
+  } catch (error) {
+    restoreProblem = "unreadable";
+    return blankState();
+  }
+  const { state: restored, lost } = restoreState(saved);
+  restoreProblem = lost;
+  return restored;
+}
+
+/**
+ * Check every saved field against what the form can show for this notice: a field that does not
+ * fit (unknown level or kind, a list that is not a list, a year outside the notice's limits…)
+ * starts blank instead, so the form always renders. Keys the form does not know are ignored.
+ * Returns {state, lost}, lost being null, "partial" or "unreadable".
+ */
+function restoreState(saved) {
+  const blank = blankState();
+  if (!saved || typeof saved !== "object" || Array.isArray(saved) || saved.v !== 1) {
+    return { state: blank, lost: "unreadable" };
+  }
+  const limits = notice.input_limits;
+  const isYear = (v) => Number.isInteger(v) && v >= limits.earliest_year && v <= limits.latest_year;
+  const isText = (v) => typeof v === "string" && v.length <= 20;
+  const asText = (v) => (Number.isFinite(v) ? String(v) : v);
+  const oneOf = (...values) => (v) => values.includes(v);
+  const isBool = (v) => typeof v === "boolean";
+  const kinds = new Set(notice.kinds.map((k) => k.code));
+  const state = { ...blank };
+  let lost = false;
+
+  function take(key, ok, convert = (v) => v) {
+    if (saved[key] === undefined) return;
+    const value = convert(saved[key]);
+    if (ok(value)) state[key] = value;
+    else lost = true;
+  }
+
+  take("sex", oneOf("", "male", "female"));
+  take("birth_date", (v) => v === "" || (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)));
+  take("unit", oneOf("", "public_institution", "non_public_sector", "other"));
+  take("level", (v) => LEVEL_ORDER.includes(v) && (v === "none" || Boolean(notice.levels[v])));
+  take("year", (v) => Number.isInteger(v) && v >= notice.year - 5 && v <= notice.year + 3, Number);
+  for (const key of ["assessment_years", "years_in_post", "transferred_year"]) take(key, isText, asText);
+  for (const key of ["exceptional", "grassroots_frontline", "postdoc_qualifies", "epidemic", "transferred",
+    "high_skilled_talent", "primary_secondary_teacher", "checked", "moreOpen"]) take(key, isBool);
+  take("epidemic_years", (v) => Array.isArray(v) && v.every(isYear));
+
+  if (saved.activities !== undefined) {
+    if (!Array.isArray(saved.activities)) {
+      lost = true;
+    } else {
+      const rows = [];
+      for (const item of saved.activities.slice(0, 200)) {
+        if (!item || typeof item !== "object" || Array.isArray(item)) {
+          lost = true;
+          continue;
+        }
+        const row = blankRow(state.year);
+        const fields = {
+          year: [isYear, Number],
+          kind: [(v) => v === "" || kinds.has(v)],
+          subject: [oneOf("", ...Object.keys(SUBJECTS))],
+          amount: [isText, asText],
+          unit: [oneOf("hours", "minutes")],
+        };
+        for (const [key, [ok, convert = (v) => v]] of Object.entries(fields)) {
+          if (item[key] === undefined) continue;
+          const value = convert(item[key]);
+          if (ok(value)) row[key] = value;
+          else lost = true;
+        }
+        rows.push(row);
+      }
+      if (saved.activities.length > 200) lost = true;
+      state.activities = rows.length ? rows : [blankRow(state.year)];
+    }
+  }
+  return { state, lost: lost ? "partial" : null };
+}
+
+function restoreNote() {
+  if (!restoreProblem) return null;
+  return h("p", { class: "sc-restore-note", role: "status", dataset: { problem: restoreProblem } },
+    restoreProblem === "partial"
+      ? "上次保存的填写内容未能全部恢复（可能已损坏）：有些项目现在是空白的，请核对后补填。"
+      : "上次保存的填写内容未能恢复（可能已损坏），请重新填写。");
 }
 
 let storageWorks = true;
@@ -127,6 +227,11 @@ function toNumber(text) {
 
 function kindSpec(code) {
   return notice.kinds.find((k) => k.code === code);
+}
+
+/** The clause of the training kind that counts only for people in `circumstance` (notice data). */
+function clauseRequiring(circumstance) {
+  return notice.kinds.find((k) => k.requires === circumstance)?.clause;
 }
 
 function rowIsEmpty(row) {
@@ -311,9 +416,9 @@ function circumstanceRows() {
         oninput: (e) => { state.transferred_year = e.target.value; changed(false); } }),
       { path: "transferred_year", cls: "sc-sub" }) },
     { key: "high_skilled_talent", label: "高技能人才",
-      explain: "申报职称评审时，职业技能培训的学时可以计入专业科目。", clause: "s2-4-5" },
+      explain: "申报职称评审时，职业技能培训的学时可以计入专业科目。", clause: clauseRequiring("high_skilled_talent") },
     { key: "primary_secondary_teacher", label: "中小学教师",
-      explain: "教育教学相关能力提升培训的学时可以计入专业科目。", clause: "s2-4-6" },
+      explain: "教育教学相关能力提升培训的学时可以计入专业科目。", clause: clauseRequiring("primary_secondary_teacher") },
   ];
 }
 
@@ -322,7 +427,7 @@ function checkRow({ key, label, explain, clause, more }) {
     h("label", { class: "sc-choice" },
       h("input", { type: "checkbox", dataset: { key }, checked: Boolean(state[key]),
                    onchange: (e) => { state[key] = e.target.checked; changed(true); } }),
-      h("span", { class: "sc-choice-text" }, label, h("small", {}, explain, " ", clauseLink(clause)))),
+      h("span", { class: "sc-choice-text" }, label, h("small", {}, explain, clause ? [" ", clauseLink(clause)] : null))),
     state[key] && more ? more() : null);
 }
 
@@ -352,7 +457,9 @@ function activityRow(row, index) {
   if (spec) {
     const subject = spec.subject === "input" ? "计入您选择的科目" : `计入${SUBJECTS[spec.subject]}`;
     const note = spec.completes_requirement ? "视同完成当年专业科目学时要求" : subject;
-    const full = spec.label.length > 10 ? `${spec.label}：` : "";  // the select box may cut it short
+    // The select box shows the name without its parenthesised detail (and a phone may cut even
+    // that): the hint repeats the whole label, e.g. "（…，考试合格后取得的学时）".
+    const full = shortLabel(spec.label) !== spec.label || spec.label.length > 10 ? `${spec.label}：` : "";
     parts.push(h("p", { class: "sc-hint sc-kind-hint" }, full, note, "。", clauseLink(spec.clause)));
     if (spec.requires) {
       const requirement = {
@@ -407,6 +514,7 @@ function renderForm() {
     state.high_skilled_talent || state.primary_secondary_teacher;
 
   form.replaceChildren(
+    restoreNote(),
     h("section", { class: "sc-section" },
       h("h2", {}, "1. 申报什么"),
       field("申报类别", h("select", { id: "sc-level", class: "sc-input", onchange: (e) => { state.level = e.target.value; changed(true); } },
@@ -433,11 +541,11 @@ function renderForm() {
       choiceGroup("sex", "性别", [{ value: "male", label: "男" }, { value: "female", label: "女" }], state.sex,
         { onchange: (v) => { state.sex = v; changed(false); } }),
       field("出生日期", h("input", { id: "sc-birth-date", class: "sc-input", type: "date", value: state.birth_date,
-        min: "1940-01-01", max: `${notice.year}-12-31`,
+        min: `${notice.year - 80}-01-01`, max: `${notice.year}-12-31`,  // nobody in post is older than 80
         onchange: (e) => { state.birth_date = e.target.value; changed(false); } }), { path: "birth_date", hint: ageHint() }),
       choiceGroup("unit", "工作单位", [
         { value: "public_institution", label: "事业单位",
-          explain: ["单位组织的岗前、在岗、转岗、专项培训学时可以计入。", clauseLink("s2-4-1")] },
+          explain: ["单位组织的岗前、在岗、转岗、专项培训学时可以计入。", clauseLink(clauseRequiring("public_institution"))] },
         { value: "non_public_sector", label: "非公有制经济组织（民营企业等）",
           explain: [`参加 ${(notice.exemptions.non_public_or_grassroots.evaluation_years || []).join("、")} 年度职称评审时，学时不作为限制性条件。`,
             clauseLink(notice.exemptions.non_public_or_grassroots.clause)] },
@@ -486,6 +594,7 @@ function clearButton() {
     clearArmed = null;
     try { localStorage.removeItem(STORAGE_KEY); } catch (error) { /* nothing stored */ }
     state = blankState();
+    restoreProblem = null;
     autoUpdate = false;
     lastRun = null;
     resultBox.replaceChildren();
@@ -640,10 +749,13 @@ function renderResult(result, person) {
   const readings = result.messages.filter((m) => m.level !== "warning");
   const unmetYears = result.years.filter((y) => !y.met);
   const free = ["not_restrictive", "not_required"].includes(app.status);
-  // What is missing, in plain words: for an application the years it needs, else every short year.
-  const gaps = app.status === "not_met" ? app.missing
-    : app.status === "no_application" ? unmetYears.map((y) => ({ year: y.year, public: y.public_missing, professional: y.professional_missing }))
+  // What is missing, in the engine's words: for an application the years it needs, else every
+  // short year (that year's sentence). Where hours do not limit the application, the engine's
+  // gaps are shown apart, for reference only.
+  const gaps = app.status === "not_met" ? app.missing.map((m) => m.text)
+    : app.status === "no_application" ? unmetYears.map((y) => y.text.replace(/。$/, ""))
     : [];
+  const reference = app.status === "not_restrictive" ? (app.reference_missing || []).map((m) => m.text) : [];
 
   let verdict;
   if (app.status === "no_application") {
@@ -665,10 +777,7 @@ function renderResult(result, person) {
     gaps.length
       ? h("div", { class: "sc-missing" },
         h("h3", {}, "还差什么"),
-        h("ul", {}, gaps.flatMap((m) => [
-          m.public ? h("li", {}, `${m.year} 年公需科目尚差 ${fmtHours(m.public, true)} 学时`) : null,
-          m.professional ? h("li", {}, `${m.year} 年专业科目尚差 ${fmtHours(m.professional, true)} 学时`) : null,
-        ])),
+        h("ul", {}, gaps.map((text) => h("li", {}, text))),
         app.years_needed < app.years_required.length
           ? h("p", { class: "sc-hint" }, `只需在 ${app.years_required.join("、")} 年中任 ${app.years_needed} 个年度达到要求；上面是差得最少的一年。`)
           : null)
@@ -685,6 +794,13 @@ function renderResult(result, person) {
       : null,
     warnings.length ? h("div", { class: "sc-warnings" }, h("h3", {}, "请注意"),
       h("ul", {}, warnings.map((m) => h("li", {}, m.text, m.clause ? [" ", clauseLink(m.clause)] : null)))) : null,
+    // Not alarming: after the rule that frees the application, and in plain weight.
+    reference.length
+      ? h("div", { class: "sc-reference" },
+        h("h3", {}, "尚差的学时（仅供参考）"),
+        h("p", { class: "sc-hint" }, "学时不作为本次申报的限制性条件，下面的差额不影响结论。"),
+        h("ul", {}, reference.map((text) => h("li", {}, text))))
+      : null,
     h("div", { class: `sc-years${free ? " sc-years--free" : ""}` },
       h("h3", {}, "各年度学时"),
       h("p", { class: "sc-hint" }, `每年要求：公需科目不少于 ${notice.requirements.public} 学时，专业科目不少于 ${notice.requirements.professional} 学时，多出的不能互相抵补。`, clauseLink(notice.requirements.clause)),
@@ -773,6 +889,7 @@ function whatIf(result, person) {
 async function start() {
   if (!root) return;
   try {
+    if (!NOTICE_ID || !STORAGE_KEY) throw new Error("页面缺少 data-notice 或 data-storage-key");
     const url = new URL(`../selfcheck/${NOTICE_ID}.json`, import.meta.url);
     const response = await fetch(url, { cache: "no-cache" });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -783,7 +900,15 @@ async function start() {
   }
   state = loadState();
   root.append(form, resultBox);
-  renderForm();
+  try {
+    renderForm();
+  } catch (error) {
+    // Saved answers that passed the checks above and still break the form: start blank.
+    console.warn("selfcheck: the saved answers could not be shown", error);
+    state = blankState();
+    restoreProblem = "unreadable";
+    renderForm();
+  }
   root.classList.add("sc-loaded");
   if (state.checked) {
     autoUpdate = true;

@@ -1,0 +1,87 @@
+"""What the self-check pages' worker calls in Pyodide (site_src/assets/js/selfcheck-engine.js): JSON
+text in, JSON text out, so the page and the parity test (tests/test_parity.py, on CPython) run the
+very same function.
+
+An InputError comes back as data (``{"error": {"field", "message"}}``); anything else is a bug and
+raises, so the caller can report it without a traceback on screen. The roster functions take the
+workbook's bytes (bytes, or a JS ArrayBuffer/Uint8Array proxy in Pyodide) and give the report of
+DESIGN §5 as JSON text; ``check_roster`` itself never raises. The page keeps the bytes and the
+report of its last check here, to add the preview rows and the marked workbook afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rules_py.evaluate import evaluate
+from rules_py.person import InputError
+
+_roster_kept: tuple[bytes, dict] | None = None
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+def evaluate_json(text: str) -> str:
+    """A person as JSON text -> ``{"result": ...}`` or ``{"error": {"field", "message"}}`` as JSON text."""
+    try:
+        return _dumps({"result": evaluate(json.loads(text))})
+    except InputError as error:
+        return _dumps({"error": {"field": error.field, "message": error.message}})
+
+
+def preload(name: str) -> None:
+    """Import what a page's checks need while the person is still reading: the roster check needs
+    openpyxl (about a second to import), so only pages that check rosters pay for it."""
+    if name == "roster":
+        import rules_py.roster_preview  # noqa: F401  (imports rules_py.roster and openpyxl)
+
+
+def _as_bytes(data) -> bytes:
+    return bytes(data.to_bytes()) if hasattr(data, "to_bytes") else bytes(data)
+
+
+def roster_json(data, filename: str | None, annotate: bool, keep: bool, on_rows=None) -> tuple[str, bytes | None]:
+    """Check a roster: (report as JSON text, marked workbook or None). With ``keep``, a report with
+    problems is kept for ``roster_preview_json`` and ``roster_annotate``."""
+    from rules_py import roster
+
+    global _roster_kept
+    _roster_kept = None
+    data = _as_bytes(data)
+    report = roster.check_roster(data, filename or "花名册.xlsx", annotate=bool(annotate), on_progress=on_rows)
+    annotated = report.pop("annotated_xlsx", None)
+    if keep and not report["fatal"] and report["problems"]:
+        _roster_kept = (data, report)
+    return _dumps(report), annotated
+
+
+def roster_preview_json(limit: int) -> str:
+    """The first rows with problems of the kept check, as the sheet shows them (JSON text)."""
+    from rules_py.roster_preview import preview_rows
+
+    if _roster_kept is None:
+        return _dumps(preview_rows(b"", {}))
+    data, report = _roster_kept
+    return _dumps(preview_rows(data, report, int(limit)))
+
+
+def roster_annotate() -> tuple[bytes | None, str | None]:
+    """The marked workbook of the kept check, without checking again: (bytes, annotation_error)."""
+    from rules_py import roster
+
+    global _roster_kept
+    if _roster_kept is None:
+        return None, None
+    data, report = _roster_kept
+    _roster_kept = None
+    annotated = roster.annotate_report(data, report)
+    return annotated, report.get("annotation_error")
+
+
+def roster_limits_json() -> str:
+    """The roster limits (size, rows) as JSON text."""
+    from rules_py.roster import limits
+
+    return _dumps(limits())
