@@ -47,24 +47,26 @@ function setStage(name) {
   progress(true);
 }
 
-// Count the bytes of everything Pyodide fetches (runtime, stdlib, wheels). Pyodide looks up fetch
-// when it calls it, so wrapping it here is enough; headers are kept, so the .wasm still streams.
+// Count the bytes of everything Pyodide fetches (runtime, stdlib, wheels) on a clone of each
+// response, and give Pyodide the response itself. Pyodide looks up fetch when it calls it, so
+// wrapping it here is enough. Not a Response rebuilt from a counting stream: that one has no tie to
+// the HTTP cache, so Chromium neither reads nor writes its compiled-wasm code cache for it, and
+// every visit compiled the 9.6 MB interpreter again (BENCHMARKS.md, "Engine ready").
 function countBytes() {
-  if (typeof TransformStream !== "function") return;
   const realFetch = self.fetch.bind(self);
   self.fetch = async (input, init) => {
     const response = await realFetch(input, init);
     if (!response.ok || !response.body) return response;
-    const counter = new TransformStream({
-      transform(chunk, controller) {
-        received += chunk.byteLength;
+    const reader = response.clone().body.getReader();
+    (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        received += value.byteLength;
         progress();
-        controller.enqueue(chunk);
-      },
-    });
-    return new Response(response.body.pipeThrough(counter), {
-      status: response.status, statusText: response.statusText, headers: response.headers,
-    });
+      }
+    })().catch(() => {});  // a failed download is reported by the one who reads the response
+    return response;
   };
 }
 
