@@ -113,3 +113,17 @@ def watch_console(page) -> list[str]:
     page.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
     return errors
+
+
+SCREENSHOTS = ROOT / "build" / "screenshots"
+
+
+def screenshot(page, name: str, locator=None, full_page: bool = False) -> Path:
+    """Save a phone-width screenshot as build/screenshots/<name>-375.png, for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}-375.png"
+    if locator is not None:
+        locator.screenshot(path=str(path))
+    else:
+        page.screenshot(path=str(path), full_page=full_page)
+    return path

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from browser_support import ROOT, new_phone_context, record_requests, watch_console
+from browser_support import ROOT, screenshot, new_phone_context, record_requests, watch_console
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,6 @@ def _url_of(md: str) -> str:
 
 NAV_PAGES = _nav_pages(yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))["nav"])
 PAGES = [_url_of(md) for md in NAV_PAGES] + ["404.html"]
-SCREENSHOTS = ROOT / "build" / "screenshots"
 INJECT_INLINE_SCRIPT = """() => {
   const s = document.createElement("script");
   s.textContent = "window.__injected = true";
@@ -189,7 +188,5 @@ def test_downloads_are_served(phone, site_server, built_site):
 def test_screenshot_for_review(phone, site_server, path):
     """Full-page screenshots at 375 px into build/screenshots/, for a person to look at."""
     page, _, _ = open_page(phone, site_server, path)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    out = SCREENSHOTS / f"{path.strip('/') or 'home'}-375.png"
-    page.screenshot(path=str(out), full_page=True)
+    out = screenshot(page, path.strip("/") or "home", full_page=True)
     assert out.stat().st_size > 10_000

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from browser_support import ROOT, new_phone_context, record_requests, watch_console
+from browser_support import ROOT, screenshot, new_phone_context, record_requests, watch_console
 
 from rules_py import load_notice
 from rules_py.roster import (AUTHOR, ERROR_FILL, FATAL_CODES, PROBLEM_CODES, SUMMARY_SHEET, WARNING_FILL,
@@ -36,7 +36,6 @@ import roster_factory as rf  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = ROOT / "build" / "screenshots"
 READY_MS = 60_000
 CHECK_MS = 120_000
 CSP_VIOLATION = re.compile(r"Content Security Policy|Refused to", re.I)
@@ -127,13 +126,7 @@ class RosterPage:
         return self.page.locator("#rc-result")
 
     def shot(self, name: str, locator=None, full_page: bool = False) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"roster-{name}-375.png"
-        if locator is not None:
-            locator.screenshot(path=str(path))
-        else:
-            self.page.screenshot(path=str(path), full_page=full_page)
-        return path
+        return screenshot(self.page, f"roster-{name}", locator, full_page)
 
 
 def record_methods(context) -> list[str]:

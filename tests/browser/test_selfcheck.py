@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ROOT, PYODIDE_VERSION, new_phone_context, record_requests, start_server, watch_console
+from browser_support import ROOT, screenshot, PYODIDE_VERSION, new_phone_context, record_requests, start_server, watch_console
 
 from rules_py import InputError, evaluate, load_notice
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = ROOT / "build" / "screenshots"
 READY_MS = 60_000
 CSP_VIOLATION = re.compile(r"Content Security Policy|Refused to", re.I)
 
@@ -90,13 +89,7 @@ class SelfCheck:
         self.page.locator("#sc-card").wait_for(state="detached")
 
     def shot(self, name: str, locator=None, full_page: bool = False):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"selfcheck-{name}-375.png"
-        if locator is not None:
-            locator.screenshot(path=str(path))
-        else:
-            self.page.screenshot(path=str(path), full_page=full_page)
-        return path
+        return screenshot(self.page, f"selfcheck-{name}", locator, full_page)
 
 
 def fill_short_person(sc: SelfCheck):
