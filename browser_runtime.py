@@ -8,13 +8,15 @@ Layout (every path relative to ``site/``)::
     assets/pyodide/<version>/python_stdlib.zip
     assets/wheels/<digest>/app-lock.json         Pyodide lock file: our four wheels with SHA-256
     assets/wheels/<digest>/*.whl                 openpyxl, et_xmlfile, defusedxml, rules_py
-    assets/selfcheck/runtime.json                where the worker finds the two folders above
+    assets/selfcheck/runtime.json                where the two folders above are (for Node and the
+                                                 benchmark; each self-check page carries its own copy)
     assets/selfcheck/<notice id>.json            the notice data the self-check form shows
     assets/selfcheck/roster-<notice id>.json     limits, problem codes and columns for 花名册自查
 
 Both versioned folders never change their contents under the same name (``<digest>`` is a hash of
-the lock file, which holds every wheel's hash), so a server may cache them forever. Only the small
-JSON files in ``assets/selfcheck/`` are fetched with revalidation.
+the lock file, which holds every wheel's hash), so a server may cache them forever. The self-check
+pages name both folders in their HTML (``Runtime.describe``, rendered into the page by build.py), so
+a page always starts the runtime it was built with, and the worker has nothing to look up first.
 
 The three PyPI wheels are pinned by hash in ``requirements-browser.txt`` and fetched once with
 pip into ``.cache/wheels/``; the rules_py wheel is built here from the working tree, byte for
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import tomllib
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -201,9 +204,14 @@ def wheel_set(root: Path = ROOT) -> tuple[dict, dict[str, bytes]]:
     file_name, data = rules_wheel(root)
     files[file_name] = data
     project = _project(root)
-    depends = [canonical_name(re.split(r"[<>=!~ ;\[]", dep, maxsplit=1)[0]) for dep in project["dependencies"]]
+    # No depends: `import rules_py` needs only the standard library, and the person page should not
+    # download openpyxl. The roster check's packages are loaded by the pages that check rosters
+    # (tool_packages); listed here, they would be installed on every page.
     packages[canonical_name(project["name"])] = _lock_entry(
-        project["name"], project["version"], file_name, data, [RULES_PACKAGE], sorted(depends))
+        project["name"], project["version"], file_name, data, [RULES_PACKAGE], [])
+    unlisted = set(sum(tool_packages(root).values(), [])) - set(packages)
+    if unlisted:
+        raise RuntimeBuildError(f"self-check tools need packages the lock file does not list: {sorted(unlisted)}")
     unknown = set().union(*(entry["depends"] for entry in packages.values())) - set(packages)
     if unknown:
         raise RuntimeBuildError(f"lock file entries depend on packages it does not list: {sorted(unknown)}")
@@ -273,55 +281,107 @@ def roster_data(notice_id: str) -> dict:
     }
 
 
-# -- the step ----------------------------------------------------------------------------------
+# -- the step ---------------------------------------------------------------------------------
 
-def write_runtime(site_dir: Path, notice_id: str, root: Path = ROOT) -> dict:
-    """Copy Pyodide and the wheels into ``site_dir`` and write the JSON files; returns runtime.json."""
-    site_dir = Path(site_dir)
+# What each tool of a page adds to the engine, beyond `import rules_py` (which needs nothing but the
+# standard library): the roster check reads workbooks with openpyxl, the project's dependencies.
+def tool_packages(root: Path = ROOT) -> dict[str, list[str]]:
+    requirements = _project(root)["dependencies"]
+    return {"roster": sorted(canonical_name(re.split(r"[<>=!~ ;\[]", dep, maxsplit=1)[0]) for dep in requirements)}
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The runtime one build ships: planned before the pages are rendered (each self-check page
+    carries its description, so the worker fetches nothing before it starts downloading), written
+    into the site after mkdocs."""
+
+    version: str                  # Pyodide's
+    source: Path                  # node_modules/pyodide
+    sizes: dict[str, int]         # served Pyodide file -> bytes
+    lock: dict                    # the lock file
+    lock_bytes: bytes
+    wheels: dict[str, bytes]      # file name -> bytes
+    engine: str                   # the rules_py package's lock-file key, loaded on every page
+    tools: dict[str, list[str]]   # tool -> the packages it adds
+
+    @property
+    def wheel_folder(self) -> str:
+        """The wheels' folder name: a digest of the lock file, which holds every wheel's hash."""
+        return _sha256(self.lock_bytes)[:16]
+
+    def describe(self, tools: tuple[str, ...] = ()) -> dict:
+        """What the worker needs for a page offering ``tools`` (paths relative to assets/selfcheck/):
+        the packages to load and the bytes the page will download, for its progress bar."""
+        unknown = set(tools) - set(self.tools)
+        if unknown:
+            raise RuntimeBuildError(f"unknown self-check tools {sorted(unknown)}; known: {sorted(self.tools)}")
+        packages = [self.engine]
+        for tool in tools:
+            packages += [name for name in self.tools[tool] if name not in packages]
+        wheel_bytes = sum(len(self.wheels[self.lock["packages"][name]["file_name"]])
+                          for name in self._closure(packages))
+        return {
+            "pyodide": self.version,
+            "index_url": f"../pyodide/{self.version}/",
+            "lock_url": f"../wheels/{self.wheel_folder}/app-lock.json",
+            "packages": packages,
+            "tools": list(tools),
+            "bytes": sum(self.sizes.values()) + len(self.lock_bytes) + wheel_bytes,
+            # The two module scripts arrive through import(), which the worker's byte counter cannot see.
+            "module_bytes": self.sizes["pyodide.js"] + self.sizes["pyodide.asm.js"],
+        }
+
+    def _closure(self, names: list[str]) -> set[str]:
+        seen: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo += self.lock["packages"][name]["depends"]
+        return seen
+
+
+def plan_runtime(root: Path = ROOT) -> Runtime:
+    """Read the pinned Pyodide, build the rules_py wheel and the lock file; nothing is written."""
     source = pyodide_dir(root)
     version = json.loads((source / "package.json").read_text("utf-8"))["version"]
-    runtime_dir = site_dir / "assets" / "pyodide" / version
+    sizes = {served: (source / npm_name).stat().st_size for npm_name, served in PYODIDE_FILES.items()}
+    lock, wheels = wheel_set(root)
+    return Runtime(version, source, sizes, lock, _dumps(lock), wheels,
+                   engine=canonical_name(_project(root)["name"]), tools=tool_packages(root))
+
+
+def write_runtime(site_dir: Path, notice_id: str, runtime: Runtime) -> dict:
+    """Copy Pyodide and the wheels into ``site_dir`` and write the JSON files; returns runtime.json
+    (the engine without tools: what the parity test's Node runner and the benchmark read)."""
+    site_dir = Path(site_dir)
+    runtime_dir = site_dir / "assets" / "pyodide" / runtime.version
     if runtime_dir.exists():
         shutil.rmtree(runtime_dir)
     runtime_dir.mkdir(parents=True)
-    total = 0
-    sizes = {}
     for npm_name, served_name in PYODIDE_FILES.items():
-        shutil.copyfile(source / npm_name, runtime_dir / served_name)
-        sizes[served_name] = (source / npm_name).stat().st_size
-        total += sizes[served_name]
+        shutil.copyfile(runtime.source / npm_name, runtime_dir / served_name)
 
-    lock, wheels = wheel_set(root)
-    lock_bytes = _dumps(lock)
-    digest = _sha256(lock_bytes)[:16]
     wheels_root = site_dir / "assets" / "wheels"
     if wheels_root.exists():
         shutil.rmtree(wheels_root)
-    wheel_dir = wheels_root / digest
+    wheel_dir = wheels_root / runtime.wheel_folder
     wheel_dir.mkdir(parents=True)
-    for name, data in wheels.items():
+    for name, data in runtime.wheels.items():
         (wheel_dir / name).write_bytes(data)
-        total += len(data)
-    (wheel_dir / "app-lock.json").write_bytes(lock_bytes)
-    total += len(lock_bytes)
+    (wheel_dir / "app-lock.json").write_bytes(runtime.lock_bytes)
 
-    runtime = {
-        "pyodide": version,
-        "index_url": f"../pyodide/{version}/",
-        "lock_url": f"../wheels/{digest}/app-lock.json",
-        "packages": [canonical_name(_project(root)["name"])],
-        "bytes": total,
-        # The two module scripts arrive through import(), which the worker's byte counter cannot see.
-        "module_bytes": sizes["pyodide.js"] + sizes["pyodide.asm.js"],
-    }
+    description = runtime.describe()
     selfcheck_dir = site_dir / "assets" / "selfcheck"
     selfcheck_dir.mkdir(parents=True, exist_ok=True)
-    (selfcheck_dir / "runtime.json").write_bytes(_dumps(runtime))
+    (selfcheck_dir / "runtime.json").write_bytes(_dumps(description))
     (selfcheck_dir / f"{notice_id}.json").write_bytes(_dumps(notice_data(notice_id)))
     (selfcheck_dir / f"roster-{notice_id}.json").write_bytes(_dumps(roster_data(notice_id)))
-    return runtime
+    return description
 
 
 if __name__ == "__main__":  # python browser_runtime.py SITE_DIR [NOTICE_ID]
-    print(json.dumps(write_runtime(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "songshan-2025"),
-                     indent=1))
+    print(json.dumps(write_runtime(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "songshan-2025",
+                                   plan_runtime()), indent=1))

@@ -2,7 +2,8 @@
 
     python build.py [--site-dir DIR] [--build-dir DIR]
 
-The pipeline (``STEPS``) stages site_src/ into build/docs, writes the blank forms and the calendar
+The pipeline (``STEPS``) plans the browser runtime (the self-check pages name it), stages site_src/
+into build/docs, writes the blank forms and the calendar
 file, renders the templated pages there (FAQ examples computed by rules_py; the forms page shows
 the files' sizes, so it comes after them), runs
 ``mkdocs build --strict`` into site/, and verifies the result: a CSP on every page, no reference
@@ -15,6 +16,7 @@ import argparse
 import contextlib
 import datetime as dt
 import html.parser
+import json
 import logging
 import os
 import re
@@ -42,6 +44,7 @@ class Build:
     site_dir: Path
     notice: object = None
     site: dict = field(default_factory=dict)
+    runtime: object = None  # browser_runtime.Runtime
 
     @property
     def docs(self) -> Path:
@@ -162,25 +165,37 @@ def verify_site(b: Build) -> None:
     problems = find_foreign_references(b.site_dir, link_hosts(b.site))
     problems += find_missing_csp(b.site_dir)
     problems += find_missing_anchors(b.site_dir, b.notice)
+    problems += find_broken_engines(b.site_dir)
     if problems:
         raise BuildError("verify: %d problem(s)\n  %s" % (len(problems), "\n  ".join(problems)))
 
 
+def plan_runtime(b: Build) -> None:
+    """Read the pinned Pyodide and build our wheels and their lock file (browser_runtime.py), so
+    the self-check pages can name the runtime they start."""
+    browser_runtime = _browser_runtime(b)
+    try:
+        b.runtime = browser_runtime.plan_runtime(b.root)
+    except browser_runtime.RuntimeBuildError as error:
+        raise BuildError(f"runtime: {error}") from None
+
+
 def copy_runtime_and_wheels(b: Build) -> None:
-    """Copy Pyodide (npm, pinned) and our wheels with their lock file into site/assets (browser_runtime.py)."""
+    """Copy Pyodide (npm, pinned) and our wheels with their lock file into site/assets."""
+    runtime = _browser_runtime(b).write_runtime(b.site_dir, b.notice.id, b.runtime)
+    log.info("runtime: pyodide %s, %s, %.1f MB", runtime["pyodide"], runtime["lock_url"], runtime["bytes"] / 1e6)
+
+
+def _browser_runtime(b: Build):
     if str(b.root) not in sys.path:  # build.py may be loaded by path (the tests do)
         sys.path.insert(0, str(b.root))
     import browser_runtime
 
-    try:
-        runtime = browser_runtime.write_runtime(b.site_dir, b.notice.id, b.root)
-    except browser_runtime.RuntimeBuildError as error:
-        raise BuildError(f"runtime: {error}") from None
-    log.info("runtime: pyodide %s, %s, %.1f MB", runtime["pyodide"], runtime["lock_url"], runtime["bytes"] / 1e6)
+    return browser_runtime
 
 
 # To add a step: write the function, list it here.
-STEPS = (load_data, stage_sources, write_forms, write_calendar, render_pages, run_mkdocs,
+STEPS = (load_data, plan_runtime, stage_sources, write_forms, write_calendar, render_pages, run_mkdocs,
          copy_runtime_and_wheels, verify_site)
 
 
@@ -326,6 +341,9 @@ def _page_context(b: Build) -> dict:
         "short_label": lambda label: label.split("（")[0],
         "date": cn_date,
         "hours": hours,
+        # A self-check page's engine: its tools and the runtime it starts, as one line of JSON
+        # for the front matter (templates/overrides/main.html writes it into the page <head>).
+        "engine": lambda *tools: json.dumps(b.runtime.describe(tools), sort_keys=True),
     }
 
 
@@ -620,6 +638,35 @@ def find_missing_csp(site_dir: Path) -> list[str]:
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _NOTICE_LINK = re.compile(r'href="((?:\.\./)*)notice/#([^"]+)"')
+
+
+_ENGINE_DATA = re.compile(r'<script type="application/json" id="selfcheck-engine">(.*?)</script>', re.S)
+
+
+def find_broken_engines(site_dir: Path) -> list[str]:
+    """A self-check page's engine must name a runtime and wheels that are in the site, and packages
+    its lock file lists: the worker would otherwise fail on the visitor's phone, not here."""
+    problems = []
+    base = site_dir / "assets" / "selfcheck"  # the description's paths are relative to it
+    for path in sorted(site_dir.rglob("*.html")):
+        match = _ENGINE_DATA.search(path.read_text("utf-8"))
+        if not match:
+            continue
+        rel = path.relative_to(site_dir).as_posix()
+        engine = json.loads(match.group(1))
+        runtime = base / engine["index_url"]
+        missing = [name for name in ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
+                   if not (runtime / name).is_file()]
+        lock_path = base / engine["lock_url"]
+        if not lock_path.is_file():
+            missing.append(engine["lock_url"])
+        else:
+            listed = json.loads(lock_path.read_text("utf-8"))["packages"]
+            missing += [f"{name} (lock file)" for name in engine["packages"] if name not in listed]
+            missing += [entry["file_name"] for entry in listed.values()
+                        if not (lock_path.parent / entry["file_name"]).is_file()]
+        problems += [f"{rel}: the self-check engine needs {name}, which the site lacks" for name in missing]
+    return problems
 
 
 def find_missing_anchors(site_dir: Path, notice) -> list[str]:

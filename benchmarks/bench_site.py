@@ -103,9 +103,10 @@ try {{
 def lifted_copy(site: Path, tree: Path, max_rows: int, notice_id: str) -> Path:
     """``tree``/lifted: the site with rules_py's MAX_ROWS raised to ``max_rows`` in its wheel.
 
-    The wheel is rebuilt by browser_runtime.write_runtime from a temporary project root whose
-    rules_py is a copy with that one constant changed (the rest of the root is linked), so the
-    lock file, its hashes and runtime.json are regenerated exactly as the build does it.
+    The wheel is rebuilt by browser_runtime from a temporary project root whose rules_py is a copy
+    with that one constant changed (the rest of the root is linked), so the lock file, its hashes
+    and runtime.json are regenerated exactly as the build does it; the pages, which name the
+    wheels' folder, are pointed at the new one.
     """
     import browser_runtime
 
@@ -128,6 +129,11 @@ def lifted_copy(site: Path, tree: Path, max_rows: int, notice_id: str) -> Path:
     if count != 1:
         raise RuntimeError("rules_py/roster.py: MAX_ROWS = … not found; update benchmarks/bench_site.py")
     roster.write_text(text, "utf-8")
-    browser_runtime.write_runtime(lifted, notice_id, root)
+    shipped_folder = runtime_info(site)["lock_url"]
+    lifted_folder = browser_runtime.write_runtime(lifted, notice_id, browser_runtime.plan_runtime(root))["lock_url"]
+    for page in lifted.rglob("*.html"):
+        text = page.read_text("utf-8")
+        if shipped_folder in text:
+            page.write_text(text.replace(shipped_folder, lifted_folder), "utf-8")
     set_deployed(lifted)
     return lifted

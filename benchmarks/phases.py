@@ -12,11 +12,12 @@ No DevTools session is added to the worker for this (an extra one slows wasm dow
 engine_ready.py run without the init script.
 
     worker created          the page has parsed and run its scripts and created the worker
-    runtime.json read       the worker knows where the runtime is (self-check pages)
+    download started        the worker has the page's runtime description and starts fetching
     wasm / stdlib arrived   pyodide.asm.wasm, python_stdlib.zip fully received
     last wheel arrived      the last of our wheels fully received
     loadPyodide returned    interpreter started, stdlib mounted, wheels installed ("import" stage)
-    ready                   rules_py imported (roster page: and openpyxl), ready received
+    ready                   rules_py imported, ready received
+    tools prepared          roster page: the roster checker and openpyxl imported, right after ready
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ STAGE_MARKS = """(() => {
         const m = event.data || {};
         if (m.type === "progress" && m.stage) mark("stage " + m.stage);
         if (m.type === "ready") mark("stage ready");
+        if (m.type === "prepared") mark("stage prepared");
       });
     }
     return worker;
@@ -47,15 +49,20 @@ STAGE_MARKS = """(() => {
   window.Worker = Worker;
 })()"""
 
+HAS_TOOLS = """() => {
+  const data = document.getElementById("selfcheck-engine");
+  return Boolean(data && JSON.parse(data.textContent).tools.length);
+}"""
+
 READ_RESOURCES = """() => ({
   origin: performance.timeOrigin,
   resources: performance.getEntriesByType("resource").map((r) => [r.name, r.responseEnd]),
 })"""
 
-PAGE_MARKS = {"worker created": "worker created", "stage download": "runtime.json read",
-              "stage import": "loadPyodide returned", "stage ready": "ready"}
-ORDER = ("worker created", "runtime.json read", "wasm arrived", "stdlib arrived", "last wheel arrived",
-         "loadPyodide returned", "ready")
+PAGE_MARKS = {"worker created": "worker created", "stage download": "download started",
+              "stage import": "loadPyodide returned", "stage ready": "ready", "stage prepared": "tools prepared"}
+ORDER = ("worker created", "download started", "wasm arrived", "stdlib arrived", "last wheel arrived",
+         "loadPyodide returned", "ready", "tools prepared")
 
 
 def visit(context, base: str, name: str) -> dict:
@@ -65,6 +72,8 @@ def visit(context, base: str, name: str) -> dict:
         page.goto(base + path, wait_until="commit")
         wait_for(page, global_name)
         page.evaluate(f"() => {promise}")
+        if page.evaluate(HAS_TOOLS):
+            page.wait_for_function("() => performance.getEntriesByName('stage prepared').length")
         marks = dict(page.evaluate("() => performance.getEntriesByType('mark').map(m => [m.name, m.startTime])"))
         page_origin = page.evaluate("() => performance.timeOrigin")
         worker = next(w for w in page.workers if "selfcheck-worker" in w.url or "bare-worker" in w.url)

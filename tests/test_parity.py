@@ -51,7 +51,7 @@ def cpython_output(text: str) -> str:
 def runtime_site(tmp_path_factory) -> Path:
     """The runtime part of site/, written by the same build step into a scratch folder."""
     site = tmp_path_factory.mktemp("site")
-    browser_runtime.write_runtime(site, "songshan-2025")
+    browser_runtime.write_runtime(site, "songshan-2025", browser_runtime.plan_runtime())
     return site
 
 
@@ -124,3 +124,27 @@ def test_lock_file_lists_every_wheel_with_its_hash(runtime_site):
     assert lock_path.parent.name == hashlib.sha256(lock_path.read_bytes()).hexdigest()[:16]
     upstream = json.loads((ROOT / "node_modules/pyodide/pyodide-lock.json").read_text("utf-8"))
     assert lock["info"] == upstream["info"]
+
+
+def test_person_page_loads_no_workbook_packages():
+    """学时自查 loads rules_py alone (openpyxl and its helpers cost the page 0.1-0.3 s, BENCHMARKS.md);
+    花名册自查 adds the project's dependencies, and the byte totals follow."""
+    runtime = browser_runtime.plan_runtime()
+    person, roster = runtime.describe(), runtime.describe(("roster",))
+    assert person["packages"] == ["rules-py"] and runtime.lock["packages"]["rules-py"]["depends"] == []
+    assert set(roster["packages"]) == {"rules-py", "openpyxl", "defusedxml"}
+    extra = sum(len(data) for name, data in runtime.wheels.items()
+                if name.startswith(("openpyxl-", "et_xmlfile-", "defusedxml-")))
+    assert roster["bytes"] - person["bytes"] == extra > 0
+    with pytest.raises(browser_runtime.RuntimeBuildError, match="unknown self-check tools"):
+        runtime.describe(("payroll",))
+
+
+def test_engine_imports_no_workbook_package():
+    """What the person page's worker runs must not need openpyxl, which that page does not load."""
+    code = ("import json, sys; from rules_py.browser import evaluate_json; "
+            "evaluate_json(open(sys.argv[1], encoding='utf-8').read()); "
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('openpyxl', 'et_xmlfile', 'defusedxml'))))")
+    completed = subprocess.run([sys.executable, "-c", code, str(ROOT / "examples/person-senior-2025.json")],
+                               capture_output=True, text=True, check=True, cwd=ROOT)
+    assert json.loads(completed.stdout) == []

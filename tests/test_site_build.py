@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import html.parser
 import importlib.util
+import json
 import re
 import shutil
 import sys
@@ -134,6 +135,35 @@ def test_verify_catches_a_missing_clause_anchor_and_a_missing_csp(site, tmp_path
     assert "dates/index.html: no Content-Security-Policy" in message
 
 
+def test_self_check_pages_start_their_engine_from_the_head(site):
+    """Each tool page names, in its <head>, the runtime of this build and the packages its tool
+    needs; other pages start no engine."""
+    runtime = json.loads((site / "assets/selfcheck/runtime.json").read_text("utf-8"))
+    for rel, packages in (("selfcheck/index.html", ["rules-py"]),
+                          ("roster/index.html", ["rules-py", "defusedxml", "openpyxl"])):
+        head = (site / rel).read_text("utf-8").split("</head>")[0]
+        engine = json.loads(build._ENGINE_DATA.search(head).group(1))
+        assert (engine["index_url"], engine["lock_url"]) == (runtime["index_url"], runtime["lock_url"]), rel
+        assert engine["packages"] == packages, rel
+        assert '<script type="module" async src="../assets/js/selfcheck-start.js">' in head, rel
+    for rel in ("index.html", "faq/index.html", "notice/index.html"):
+        assert "selfcheck-start.js" not in (site / rel).read_text("utf-8"), rel
+
+
+def test_verify_catches_an_engine_without_its_files(site, tmp_path):
+    copy = _copy(site, tmp_path)
+    lock = next((copy / "assets/wheels").glob("*/app-lock.json"))
+    next(lock.parent.glob("openpyxl-*.whl")).unlink()
+    page = copy / "selfcheck" / "index.html"
+    page.write_text(page.read_text("utf-8").replace('"packages": ["rules-py"]', '"packages": ["rules-py", "numpy"]'),
+                    "utf-8")
+    with pytest.raises(build.BuildError) as caught:
+        _verify(copy, tmp_path)
+    message = str(caught.value)
+    assert "selfcheck/index.html: the self-check engine needs numpy (lock file)" in message
+    assert "roster/index.html: the self-check engine needs openpyxl-" in message
+
+
 def _load_csp_hook():
     spec = importlib.util.spec_from_file_location("csp_hook", ROOT / "templates" / "hooks" / "csp.py")
     module = importlib.util.module_from_spec(spec)
@@ -156,8 +186,7 @@ def test_an_external_asset_in_a_page_fails_mkdocs_strict(tmp_path):
     """The privacy plugin (assets_fetch: false) turns an external image into a warning; strict stops."""
     b = build.Build(ROOT, tmp_path / "build", tmp_path / "site")
     with build.reproducible_environment():
-        for step in (build.load_data, build.stage_sources, build.write_forms, build.write_calendar,
-                     build.render_pages):
+        for step in build.STEPS[:build.STEPS.index(build.run_mkdocs)]:
             step(b)
         page = b.docs / "privacy.md"
         page.write_text(page.read_text("utf-8") + "\n![logo](https://img.example.com/logo.png)\n", "utf-8")

@@ -19,7 +19,6 @@ const ACCEPT = [".xlsx", ".xlsm", ".xls", ".et", ".csv", XLSX_TYPE, "application
 
 const client = startSelfCheck({
   tool: "花名册自查",
-  tools: ["roster"],
   waitHint: "可以先选择文件。",
   readyText: "✓ 检查程序已就绪：文件只在这台设备上读取，不会上传。",
   crashHint: "文件很大的，可以拆成几个文件分别检查。",

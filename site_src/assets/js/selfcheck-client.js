@@ -1,6 +1,6 @@
-// The page side of the engine, shared by every self-check page (学时自查, 花名册自查): starts the one
-// module worker at page load, shows its loading status with a watchdog, and exposes the engine as
-// window.selfCheck (DESIGN §4):
+// The page side of the engine, shared by every self-check page (学时自查, 花名册自查): takes the one
+// module worker (started from the page <head> by selfcheck-start.js), shows its loading status with
+// a watchdog, and exposes the engine as window.selfCheck (DESIGN §4):
 //
 //   window.selfCheck.ready                          Promise, resolves when the engine is loaded
 //   window.selfCheck.evaluate(person)               Promise of the result of `rules_py check --json`
@@ -15,6 +15,8 @@
 // says so, and later requests are rejected at once. Nothing spins forever.
 //
 // Nothing leaves the browser: the worker and every file it loads come from this site.
+
+import { listen, started } from "./selfcheck-start.js";
 
 const params = new URLSearchParams(location.search);
 // Loading: after this long without news from the worker, advice is shown (the load goes on).
@@ -57,32 +59,8 @@ export function fmtMB(bytes) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The worker
+// The engine
 // ---------------------------------------------------------------------------------------------
-
-class Unsupported extends Error {}
-
-function supportProblem() {
-  if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") return "WebAssembly";
-  if (typeof Worker !== "function") return "Web Worker";
-  return null;
-}
-
-function startWorker(tools) {
-  const missing = supportProblem();
-  if (missing) throw new Unsupported(missing);
-  // A browser that knows module workers reads `type`; one that does not ignores it (and would
-  // start a classic worker that cannot load ours), so a getter tells them apart. The name tells
-  // the worker which checks this page offers (it prepares those before it says "ready").
-  let typeRead = false;
-  const options = { name: ["selfcheck", ...tools].join(" "), get type() { typeRead = true; return "module"; } };
-  const worker = new Worker(new URL("./selfcheck-worker.js", import.meta.url), options);
-  if (!typeRead) {
-    worker.terminate();
-    throw new Unsupported("module Web Worker");
-  }
-  return worker;
-}
 
 const STAGES = {
   start: "正在准备自查程序……",
@@ -92,12 +70,12 @@ const STAGES = {
 };
 
 /**
- * Start the engine for this page (once). `tool` names the check in messages ("学时自查"),
- * `tools` lists what the worker must prepare (["roster"]), `waitHint` what the person can do
- * meanwhile, `readyText` the line shown once the engine is loaded, `crashHint` what else to try
- * when the engine stops after it had loaded (the roster page: split a large file).
+ * The engine of this page (once). `tool` names the check in messages ("学时自查"), `waitHint` what
+ * the person can do meanwhile, `readyText` the line shown once the engine is loaded, `crashHint`
+ * what else to try when the engine stops after it had loaded (the roster page: split a large file).
+ * What the worker prepares (the page's tools) is in the page itself (selfcheck-start.js).
  */
-export function startSelfCheck({ tool = "学时自查", tools = [], waitHint = "", readyText = "", crashHint = "" } = {}) {
+export function startSelfCheck({ tool = "学时自查", waitHint = "", readyText = "", crashHint = "" } = {}) {
   if (window.selfCheck) throw new Error("startSelfCheck: the engine is already started on this page");
   const statusBox = document.getElementById("sc-status");
   const engine = {
@@ -277,24 +255,22 @@ export function startSelfCheck({ tool = "学时自查", tools = [], waitHint = "
     },
   };
 
-  try {
-    engine.worker = startWorker(tools);
-    engine.worker.addEventListener("message", onWorkerMessage);
-    engine.worker.addEventListener("error", (event) => {
-      event.preventDefault?.();
-      const detail = event.message || "worker error";
-      if (engine.info) crash("error", detail);
-      else fail("自查程序未能加载。", detail);
+  if (started.worker) {
+    engine.worker = started.worker;
+    listen((event) => {
+      if (event.type === "message") onWorkerMessage(event);
+      else if (event.type === "messageerror") {
+        if (engine.info) crash("error", "messageerror");
+      } else {
+        const detail = event.message || "worker error";
+        if (engine.info) crash("error", detail);
+        else fail("自查程序未能加载。", detail);
+      }
     });
-    engine.worker.addEventListener("messageerror", () => {
-      if (engine.info) crash("error", "messageerror");
-    });
-  } catch (error) {
-    if (error instanceof Unsupported) {
-      fail(`这个浏览器无法运行${tool}。`, `缺少 ${error.message} 支持`, "unsupported");
-    } else {
-      fail("自查程序未能启动。", String(error.message || error));
-    }
+  } else if (started.problem) {
+    fail(`这个浏览器无法运行${tool}。`, `缺少 ${started.problem} 支持`, "unsupported");
+  } else {
+    fail("自查程序未能启动。", started.error);
   }
 
   window.selfCheck = Object.freeze({ ready, evaluate, checkRoster });
@@ -363,7 +339,7 @@ export function startSelfCheck({ tool = "学时自查", tools = [], waitHint = "
     const bar = h("progress", { max: 100, class: "sc-progress" });
     if (percent !== null) bar.value = percent;
     statusBox.append(bar);
-    // The size is runtime.json's total, which the worker sends as soon as it has read it.
+    // The size is the page's runtime total, which the worker sends as soon as it starts.
     statusBox.append(h("p", { class: "sc-hint" },
       expected ? `首次打开需要下载约 ${fmtMB(expected)} MB，之后会快很多。` : "首次打开需要下载自查程序，之后会快很多。",
       waitHint));

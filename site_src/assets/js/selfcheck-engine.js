@@ -16,14 +16,13 @@ from rules_py.browser import roster_preview_json as _selfcheck_roster_preview
 // Start Pyodide; the lock file makes the wheels download while the interpreter boots, and
 // Pyodide checks each wheel against its SHA-256 (browsers) before installing it.
 export async function startEngine({ loadPyodide, createPyodideModule, indexURL, lockFileContents,
-                                    packageBaseUrl, packages, preload = [], onStage = () => {} }) {
+                                    packageBaseUrl, packages, onStage = () => {} }) {
   const options = { indexURL, lockFileContents, packageBaseUrl, packages,
                     stdout: () => {}, stderr: (line) => console.warn(line) };
   if (createPyodideModule) options.createPyodideModule = createPyodideModule;
   const pyodide = await loadPyodide(options);
   onStage("import");
   pyodide.runPython(PYTHON_GLUE);
-  for (const name of preload) pyodide.globals.get("_selfcheck_preload")(name);
   const call = (name) => pyodide.globals.get(name);
   const evaluateText = call("_selfcheck_evaluate");
   const rosterText = call("_selfcheck_roster");
@@ -49,7 +48,11 @@ export async function startEngine({ loadPyodide, createPyodideModule, indexURL, 
     evaluate(personText) {
       return JSON.parse(evaluateText(personText));
     },
-    // Same, but returns the JSON text exactly as Python wrote it (for the parity test).
+    // Import what a tool needs ("roster": the roster checker and openpyxl) before its first request.
+    preload(tool) {
+      call("_selfcheck_preload")(tool);
+    },
+    // Same as evaluate, but returns the JSON text exactly as Python wrote it (for the parity test).
     evaluateText(personText) {
       return evaluateText(personText);
     },

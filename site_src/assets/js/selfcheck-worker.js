@@ -1,14 +1,19 @@
-// Module Web Worker of the self-check pages (学时自查 and 花名册自查): boots the self-hosted Pyodide as
-// soon as the page opens, loads our wheels through the lock file, imports rules_py, then answers
-// requests. A page that checks rosters names the worker "selfcheck roster", and the worker then
-// imports the roster checker (and openpyxl) before it says it is ready.
+// Module Web Worker of the self-check pages (学时自查 and 花名册自查), started from the page <head>
+// (selfcheck-start.js): boots the self-hosted Pyodide, loads our wheels through the lock file,
+// imports rules_py, says it is ready, then answers requests. A page whose tools include "roster"
+// also gets openpyxl, and the worker imports the roster checker right after "ready", before it
+// handles the first request.
 //
+// Messages in:   {type: "start", runtime}                       first, from the page: the page's
+//                    runtime description (browser_runtime.Runtime.describe; paths relative to
+//                    assets/selfcheck/)
 // Messages out:  {type: "progress", stage, received, expected}
 //                {type: "ready", python, pyodide, ms}
+//                {type: "prepared", tools, ms}                  the page's tools are imported too
 //                {type: "fatal", message, detail}               the engine could not start
 //                {type: "rows", id, rows}                       a roster check has read this many rows
 //                {type: "result", id, result} | {type: "error", id, error: {field, message}}
-// Messages in:   {type: "evaluate", id, person}                 person as JSON text
+// Then:          {type: "evaluate", id, person}                 person as JSON text
 //                {type: "checkRoster", id, data, filename, annotate, keep}
 //                    data: the workbook (ArrayBuffer); result: the report of DESIGN §5, plus
 //                    annotated_xlsx (Uint8Array or null) when annotate is set
@@ -18,13 +23,12 @@
 //                                                               {annotated_xlsx, annotation_error}
 //
 // Every URL is resolved from this file (import.meta.url), never from the page, and every file
-// comes from this site: runtime.json says where the versioned runtime and wheel folders are.
+// comes from this site.
 
 import { startEngine } from "./selfcheck-engine.js";
 
-const RUNTIME_URL = new URL("../selfcheck/runtime.json", import.meta.url);
+const RUNTIME_BASE = new URL("../selfcheck/", import.meta.url);
 const PROGRESS_EVERY_MS = 150;
-const TOOLS = String(self.name || "").split(/\s+/);
 
 let received = 0;
 let expected = 0;
@@ -82,19 +86,11 @@ function tolerateWasmMimeType() {
   };
 }
 
-async function fetchJson(url) {
-  const response = await fetch(url, { cache: "no-cache" });
-  if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
-  return response.json();
-}
-
-async function boot() {
+async function boot({ runtime }) {
   const started = performance.now();
-  setStage("start");
-  const runtime = await fetchJson(RUNTIME_URL);
   expected = runtime.bytes;
-  const indexURL = new URL(runtime.index_url, RUNTIME_URL).href;
-  const lockURL = new URL(runtime.lock_url, RUNTIME_URL);
+  const indexURL = new URL(runtime.index_url, RUNTIME_BASE).href;
+  const lockURL = new URL(runtime.lock_url, RUNTIME_BASE);
   countBytes();
   tolerateWasmMimeType();
   setStage("download");
@@ -112,15 +108,24 @@ async function boot() {
     loadPyodide, createPyodideModule, indexURL, lockFileContents,
     packageBaseUrl: new URL("./", lockURL).href,
     packages: runtime.packages,
-    preload: TOOLS.includes("roster") ? ["roster"] : [],
     onStage: setStage,
   });
   post({ type: "ready", python: engine.python, pyodide: runtime.pyodide,
          ms: Math.round(performance.now() - started) });
+  // The page's tools are prepared right after "ready", before any request is handled (requests
+  // wait in the queue meanwhile): on the roster page openpyxl takes ≈ 0.7 s to import, time the
+  // person spends picking a file. A failure here shows again, as the request's error.
+  try {
+    for (const tool of runtime.tools) engine.preload(tool);
+    post({ type: "prepared", tools: runtime.tools, ms: Math.round(performance.now() - started) });
+  } catch (error) {
+    console.error("selfcheck worker: could not prepare", runtime.tools, error);
+  }
   return engine;
 }
 
-const engineReady = boot();
+let start;
+const engineReady = new Promise((resolve) => { start = resolve; }).then(boot);
 engineReady.catch((error) => {
   console.error("selfcheck worker: the engine did not start", error);
   post({ type: "fatal", message: "自查程序未能加载。", detail: String(error && error.message || error) });
@@ -156,6 +161,10 @@ const HANDLERS = {
 self.onmessage = async (event) => {
   const message = event.data || {};
   const { type, id } = message;
+  if (type === "start") {
+    start(message);
+    return;
+  }
   const handler = Object.hasOwn(HANDLERS, type) ? HANDLERS[type] : null;
   if (!handler) return;
   let engine;
