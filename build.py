@@ -3,11 +3,11 @@
     python build.py [--site-dir DIR] [--build-dir DIR]
 
 The pipeline (``STEPS``) plans the browser runtime (the self-check pages name it), stages site_src/
-into build/docs, writes the blank forms and the calendar
-file, renders the templated pages there (FAQ examples computed by rules_py; the forms page shows
-the files' sizes, so it comes after them), runs
-``mkdocs build --strict`` into site/, and verifies the result: a CSP on every page, no reference
-to another host, every cited clause anchor present. The same inputs give byte-identical files.
+into build/docs, writes the blank forms and the calendar file, renders the templated pages there
+(FAQ examples computed by rules_py; the forms page shows the files' sizes, so it comes after
+them), runs ``mkdocs build --strict`` into site/, copies the runtime in, and verifies the result:
+a CSP on every page, no reference to another host, every cited clause anchor present, every
+self-check page's runtime present. The same inputs give byte-identical files.
 """
 
 from __future__ import annotations
