@@ -109,3 +109,19 @@ def chromium_version() -> str:
 def wait_for(page, expression: str, timeout: float = READY_TIMEOUT_MS) -> None:
     """page.wait_for_function with a *function* string (an expression string is eval'd: CSP)."""
     page.wait_for_function(f"() => {expression}", timeout=timeout)
+
+
+ENGINE_PREPARED = """async () => {
+  await window.selfCheck.ready;
+  const data = document.getElementById("selfcheck-engine");
+  if (!data || !JSON.parse(data.textContent).tools.length) return;
+  while (!performance.getEntriesByName("selfcheck-prepared").length) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}"""
+
+
+def wait_until_prepared(page) -> None:
+    """Wait for ready and, on a page with tools (the roster page), for the worker's imports of
+    them, which follow ready: a check timed earlier would include them."""
+    page.evaluate(ENGINE_PREPARED)

@@ -10,7 +10,7 @@ Each run opens the self-check page, the roster page and the bare-Pyodide page
 The time is the page's own clock from navigation start to the moment the page learns the engine
 is ready: the ``selfcheck-ready`` mark the page sets when the worker reports ready (the bare page
 sets ``bare-ready`` the same way). Server hits per visit are kept, to show what the cache served.
-The roster page's engine also imports the roster checker and openpyxl before it is ready.
+The roster page's worker imports the roster checker and openpyxl right after ready (phases.py says when).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from benchmarks.common import CHROMIUM, CHROMIUM_ARGS, READY_TIMEOUT_MS, log, wait_for
+from benchmarks.common import CHROMIUM, CHROMIUM_ARGS, READY_TIMEOUT_MS, log, wait_for, wait_until_prepared
 from benchmarks.devtools import WorkerProbe
 
 MEMORY_PROBE = """(() => {
@@ -75,7 +75,7 @@ def one(playwright, url: str, path: Path, rows: int) -> dict:
         probe = WorkerProbe(page, "selfcheck-worker", MEMORY_PROBE)
         page.goto(url, wait_until="commit")
         wait_for(page, "window.selfCheck && window.selfCheck.checkRoster")
-        page.evaluate("() => window.selfCheck.ready")
+        wait_until_prepared(page)
         worker = next(w for w in page.workers if "selfcheck-worker" in w.url)
         before = {"wasm": worker.evaluate(WASM_BYTES),
                   "js_heap": probe.call("Runtime.getHeapUsage")["usedSize"],

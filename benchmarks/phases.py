@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import statistics
 
-from benchmarks.common import fresh_profile, log, wait_for
+from benchmarks.common import fresh_profile, log, wait_for, wait_until_prepared
 from benchmarks.engine_ready import PAGES, SETTLE_S
 
 STAGE_MARKS = """(() => {
@@ -40,7 +40,6 @@ STAGE_MARKS = """(() => {
         const m = event.data || {};
         if (m.type === "progress" && m.stage) mark("stage " + m.stage);
         if (m.type === "ready") mark("stage ready");
-        if (m.type === "prepared") mark("stage prepared");
       });
     }
     return worker;
@@ -49,18 +48,14 @@ STAGE_MARKS = """(() => {
   window.Worker = Worker;
 })()"""
 
-HAS_TOOLS = """() => {
-  const data = document.getElementById("selfcheck-engine");
-  return Boolean(data && JSON.parse(data.textContent).tools.length);
-}"""
-
 READ_RESOURCES = """() => ({
   origin: performance.timeOrigin,
   resources: performance.getEntriesByType("resource").map((r) => [r.name, r.responseEnd]),
 })"""
 
 PAGE_MARKS = {"worker created": "worker created", "stage download": "download started",
-              "stage import": "loadPyodide returned", "stage ready": "ready", "stage prepared": "tools prepared"}
+              "stage import": "loadPyodide returned", "stage ready": "ready",
+              "selfcheck-prepared": "tools prepared"}  # the last one is the page's own mark
 ORDER = ("worker created", "download started", "wasm arrived", "stdlib arrived", "last wheel arrived",
          "loadPyodide returned", "ready", "tools prepared")
 
@@ -72,8 +67,8 @@ def visit(context, base: str, name: str) -> dict:
         page.goto(base + path, wait_until="commit")
         wait_for(page, global_name)
         page.evaluate(f"() => {promise}")
-        if page.evaluate(HAS_TOOLS):
-            page.wait_for_function("() => performance.getEntriesByName('stage prepared').length")
+        if name != "bare":
+            wait_until_prepared(page)
         marks = dict(page.evaluate("() => performance.getEntriesByType('mark').map(m => [m.name, m.startTime])"))
         page_origin = page.evaluate("() => performance.timeOrigin")
         worker = next(w for w in page.workers if "selfcheck-worker" in w.url or "bare-worker" in w.url)

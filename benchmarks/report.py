@@ -142,7 +142,7 @@ def engine_lines(r: dict) -> list[str]:
     if not er:
         return []
     lines = ["Requests the server saw per visit, run by run (a warm visit's are revalidations of the "
-             "two small JSON files the worker fetches with `no-cache`, answered 304 Not Modified; everything "
+             "page's small JSON data file, fetched with `no-cache`, answered 304 Not Modified; everything "
              "else came from the browser's cache):", ""]
     for key, f in er.items():
         if isinstance(f, dict) and "requests" in f:
@@ -210,7 +210,7 @@ def memory_lines(r: dict) -> list[str]:
     m = r.get("memory")
     if not m:
         return []
-    lines = [row("rows", "wasm after ready", "wasm after check", "wasm after marked workbook",
+    lines = [row("rows", "wasm when prepared", "wasm after check", "wasm after marked workbook",
                  "worker JS heap", "tab peak (check)", "tab peak (marked workbook)"),
              row(*["---"] * 7)]
     for rows, v in sorted(m.items(), key=lambda kv: int(kv[0])):

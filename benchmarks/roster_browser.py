@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from benchmarks.common import READY_TIMEOUT_MS, fresh_profile, wait_for
+from benchmarks.common import READY_TIMEOUT_MS, fresh_profile, wait_for, wait_until_prepared
 
 PAGE = "roster/"
 
@@ -50,14 +50,14 @@ class BrowserRoster:
         self.rows = 0
 
     def prepare(self, url: str, path: Path, rows: int) -> None:
-        """Open the roster page at ``url``, wait for ready, put the workbook's bytes in the page."""
+        """Open the roster page at ``url``, wait until its engine is prepared, put the workbook's bytes in the page."""
         if self.page:
             self.page.close()
         self.page = self.context.new_page()
         self.page.set_default_timeout(READY_TIMEOUT_MS * 2)
         self.page.goto(url, wait_until="commit")
         wait_for(self.page, "window.selfCheck && window.selfCheck.checkRoster")
-        self.page.evaluate("() => window.selfCheck.ready")
+        wait_until_prepared(self.page)
         self.page.evaluate("(b64) => { window.__benchRoster = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)); }",
                            base64.b64encode(path.read_bytes()).decode())
         self.rows = rows
