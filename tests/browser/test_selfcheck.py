@@ -116,6 +116,22 @@ def assert_local_only(requests: list[str], server, errors: list[str]):
 # Three people, one page
 # ---------------------------------------------------------------------------------------------
 
+STRAY_TEXT = """() => {
+  const walker = document.createTreeWalker(document.getElementById("selfcheck"), NodeFilter.SHOW_TEXT);
+  const stray = [];
+  while (walker.nextNode()) {
+    const text = walker.currentNode.nodeValue.trim();
+    if (/^(null|undefined|NaN|\\[object Object\\])$/.test(text)) stray.push(text);
+  }
+  return stray;
+}"""
+
+
+def assert_no_stray_text(page):
+    """No "null" or "undefined" shown as text: what a missing optional part would print."""
+    assert page.evaluate(STRAY_TEXT) == []
+
+
 def test_three_people_at_phone_size(phone, site_server):
     requests = record_requests(phone)
     page = phone.new_page()
@@ -125,6 +141,7 @@ def test_three_people_at_phone_size(phone, site_server):
     assert page.evaluate("() => !!document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')")
     # The form is usable while the engine loads; progress shows in Chinese.
     assert re.search("正在|已就绪", page.locator("#sc-status").inner_text())
+    assert_no_stray_text(page)
     sc.shot("form-top")
 
     # 1. Met: 高级 2025, every year of 2023–2025 complete (a 事业单位 training counts, 二（四）1).
@@ -145,6 +162,7 @@ def test_three_people_at_phone_size(phone, site_server):
         assert "已满足" in block.inner_text()
         assert "30 / 30 学时" in block.inner_text() and "60 / 60 学时" in block.inner_text()
     assert page.locator(".sc-stamp").inner_text().count("songshan-2025.1") == 1
+    assert_no_stray_text(page)  # a met result has no what-if to offer
     sc.shot("result-met", card)
 
     # 2. Exempt: a woman of 51 on 31 Dec 2025 (二（五）1), with one short year on record.
@@ -208,6 +226,7 @@ def test_three_people_at_phone_size(phone, site_server):
     page.wait_for_function("() => document.querySelector('.sc-whatif-line')?.dataset.status === 'met'")
     assert "结论由“尚未满足”变为“已满足”" in line.inner_text()
     assert card.get_attribute("data-status") == "not_met", "what-if must not change the record"
+    assert_no_stray_text(page)
     sc.shot("whatif", whatif)
 
     # Nothing left the page's own server, and the CSP held.

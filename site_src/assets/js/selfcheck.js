@@ -513,8 +513,8 @@ function renderForm() {
   const opened = state.grassroots_frontline || state.postdoc_qualifies || state.epidemic || state.transferred ||
     state.high_skilled_talent || state.primary_secondary_teacher;
 
-  form.replaceChildren(
-    restoreNote(),
+  form.replaceChildren(...[
+    restoreNote(), // null when nothing was lost; replaceChildren would show that as the text "null"
     h("section", { class: "sc-section" },
       h("h2", {}, "1. 申报什么"),
       field("申报类别", h("select", { id: "sc-level", class: "sc-input", onchange: (e) => { state.level = e.target.value; changed(true); } },
@@ -562,7 +562,7 @@ function renderForm() {
       h("button", { type: "submit", class: "md-button md-button--primary sc-submit" }, "核对学时"),
       clearButton()),
     storageNote(),
-  );
+  ].filter(Boolean));
   if (focusedPath) document.getElementById(focusedPath)?.focus();
 }
 
@@ -815,13 +815,13 @@ function renderResult(result, person) {
       h("p", {}, `规则版本 ${result.notice.rules_version} · 自查日期 ${cnDate(today())}`),
       h("p", {}, "本结果由您的浏览器按通知逐条计算，仅供自查参考，以主管部门审核为准。")));
 
-  resultBox.replaceChildren(
+  resultBox.replaceChildren(...[
     card,
-    whatIf(result, person),
+    whatIf(result, person), // null when no year can be tried
     h("div", { class: "sc-actions sc-result-actions" },
       h("button", { type: "button", class: "md-button", onclick: () => window.print() }, "打印或存为 PDF"),
       h("button", { type: "button", class: "md-button", onclick: () => form.scrollIntoView({ behavior: "smooth" }) }, "修改填写")),
-  );
+  ].filter(Boolean));
 }
 
 // "What if": add N hours to one year and subject, and see the outcome the engine gives then.
