@@ -114,14 +114,16 @@ def wait_for(page, expression: str, timeout: float = READY_TIMEOUT_MS) -> None:
 ENGINE_PREPARED = """async () => {
   await window.selfCheck.ready;
   const data = document.getElementById("selfcheck-engine");
-  if (!data || !JSON.parse(data.textContent).tools.length) return;
+  if (!data || !JSON.parse(data.textContent).tools.length) return null;
   while (!performance.getEntriesByName("selfcheck-prepared").length) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  return performance.getEntriesByName("selfcheck-prepared")[0].startTime;
 }"""
 
 
-def wait_until_prepared(page) -> None:
+def wait_until_prepared(page) -> float | None:
     """Wait for ready and, on a page with tools (the roster page), for the worker's imports of
-    them, which follow ready: a check timed earlier would include them."""
-    page.evaluate(ENGINE_PREPARED)
+    them, which follow ready: a check timed earlier would include them. Returns when they were
+    done (ms since navigation start), None on a page without tools."""
+    return page.evaluate(ENGINE_PREPARED)

@@ -10,12 +10,13 @@ Each run opens the self-check page, the roster page and the bare-Pyodide page
 The time is the page's own clock from navigation start to the moment the page learns the engine
 is ready: the ``selfcheck-ready`` mark the page sets when the worker reports ready (the bare page
 sets ``bare-ready`` the same way). Server hits per visit are kept, to show what the cache served.
-The roster page's worker imports the roster checker and openpyxl right after ready (phases.py says when).
+The roster page's worker imports the roster checker and openpyxl right after ready; the moment it
+has (the page's ``selfcheck-prepared`` mark) is reported too, as ``roster_<kind>_prepared``.
 """
 
 from __future__ import annotations
 
-from benchmarks.common import fresh_profile, log, ratio, summary, wait_for
+from benchmarks.common import fresh_profile, log, ratio, summary, wait_for, wait_until_prepared
 
 SETTLE_S = 3.0
 
@@ -28,7 +29,7 @@ PAGES = {
 
 
 def visit(context, server, base: str, name: str) -> dict:
-    """Open one page in ``context``; returns {ms, requests, not_modified} of that visit."""
+    """Open one page in ``context``; returns {ms, prepared_ms, requests, not_modified} of that visit."""
     path, global_name, promise, mark = PAGES[name]
     before = len(server.served)
     page = context.new_page()
@@ -40,11 +41,12 @@ def visit(context, server, base: str, name: str) -> dict:
             const mark = performance.getEntriesByName("{mark}")[0];
             return mark ? mark.startTime : performance.now();
         }}""")
+        prepared_ms = wait_until_prepared(page) if name != "bare" else None
         page.wait_for_timeout(SETTLE_S * 1000)
     finally:
         page.close()
     hits = server.served[before:]
-    return {"ms": ms, "requests": len(hits), "not_modified": sum(1 for _, status in hits if status == 304)}
+    return {"ms": ms, "prepared_ms": prepared_ms, "requests": len(hits), "not_modified": sum(1 for _, status in hits if status == 304)}
 
 
 def measure(playwright, server, base: str, runs: int, pages: tuple[str, ...] = tuple(PAGES)) -> dict:
@@ -67,8 +69,12 @@ def measure(playwright, server, base: str, runs: int, pages: tuple[str, ...] = t
     for key, visits in raw.items():
         figures[key]["requests"] = [v["requests"] for v in visits]
         figures[key]["not_modified"] = [v["not_modified"] for v in visits]
+        if all(v["prepared_ms"] is not None for v in visits):
+            figures[f"{key}_prepared"] = summary([v["prepared_ms"] for v in visits])
     for name in pages:
         if name != "bare":
             for kind in ("cold", "warm"):
-                figures[f"{name}_{kind}"]["ratio"] = ratio(figures[f"{name}_{kind}"], figures[f"bare_{kind}"])
+                for key in (f"{name}_{kind}", f"{name}_{kind}_prepared"):
+                    if key in figures:
+                        figures[key]["ratio"] = ratio(figures[key], figures[f"bare_{kind}"])
     return figures
