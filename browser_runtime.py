@@ -283,9 +283,10 @@ def roster_data(notice_id: str) -> dict:
 
 # -- the step ---------------------------------------------------------------------------------
 
-# What each tool of a page adds to the engine, beyond `import rules_py` (which needs nothing but the
-# standard library): the roster check reads workbooks with openpyxl, the project's dependencies.
 def tool_packages(root: Path = ROOT) -> dict[str, list[str]]:
+    """What each tool of a page adds to the engine, beyond `import rules_py` (which needs nothing
+    but the standard library): the roster check reads workbooks with openpyxl, the project's
+    dependencies."""
     requirements = _project(root)["dependencies"]
     return {"roster": sorted(canonical_name(re.split(r"[<>=!~ ;\[]", dep, maxsplit=1)[0]) for dep in requirements)}
 
@@ -300,10 +301,13 @@ class Runtime:
     source: Path                  # node_modules/pyodide
     sizes: dict[str, int]         # served Pyodide file -> bytes
     lock: dict                    # the lock file
-    lock_bytes: bytes
     wheels: dict[str, bytes]      # file name -> bytes
     engine: str                   # the rules_py package's lock-file key, loaded on every page
     tools: dict[str, list[str]]   # tool -> the packages it adds
+
+    @property
+    def lock_bytes(self) -> bytes:
+        return _dumps(self.lock)
 
     @property
     def wheel_folder(self) -> str:
@@ -349,7 +353,7 @@ def plan_runtime(root: Path = ROOT) -> Runtime:
     version = json.loads((source / "package.json").read_text("utf-8"))["version"]
     sizes = {served: (source / npm_name).stat().st_size for npm_name, served in PYODIDE_FILES.items()}
     lock, wheels = wheel_set(root)
-    return Runtime(version, source, sizes, lock, _dumps(lock), wheels,
+    return Runtime(version, source, sizes, lock, wheels,
                    engine=canonical_name(_project(root)["name"]), tools=tool_packages(root))
 
 
