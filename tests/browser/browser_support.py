@@ -3,6 +3,7 @@ console recorders. conftest.py turns them into fixtures; tests import the rest f
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import importlib.util
@@ -98,6 +99,20 @@ def new_phone_context(browser, **options):
     """A 375×812 touch context in Chinese, with service workers blocked."""
     return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,
                                locale="zh-CN", service_workers="block", **options)
+
+
+@contextlib.contextmanager
+def phone_page(browser, init_script: str | None = None, **options):
+    """``(page, console errors)`` in a context of its own (``new_phone_context``), closed afterwards;
+    ``init_script`` runs in every page and worker before their own scripts."""
+    context = new_phone_context(browser, **options)
+    try:
+        if init_script:
+            context.add_init_script(init_script)
+        page = context.new_page()
+        yield page, watch_console(page)
+    finally:
+        context.close()
 
 
 def record_requests(context) -> list[str]:

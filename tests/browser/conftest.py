@@ -11,7 +11,8 @@
   names the page in ``ENGINE_PAGE`` ("selfcheck/", "roster/"). It checks the Python and Pyodide
   versions (package.json's pin) and that the page logged no error.
 - ``phone``: a fresh 375×812 touch context per test. ``browser_support.record_requests(context)``
-  lists every URL the context requests (page and workers), ``watch_console(page)`` every error.
+  lists every URL the context requests (page and workers), ``watch_console(page)`` every error;
+  ``phone_page(browser, init_script)`` gives a page and its errors in a context of its own.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import (CHROMIUM, CHROMIUM_ARGS, PYODIDE_VERSION, build_site, new_phone_context, start_server,
-                             watch_console)
+from browser_support import (CHROMIUM, CHROMIUM_ARGS, PYODIDE_VERSION, build_site, new_phone_context, phone_page,
+                             start_server)
 
 # ---------------------------------------------------------------------------------------------
 # Fixtures
@@ -72,12 +73,9 @@ def phone(browser):
 @pytest.fixture(scope="module")
 def engine_page(request, browser, site_server):
     """One page (the module's ENGINE_PAGE) with the engine loaded, shared by the module's API tests."""
-    context = new_phone_context(browser)
-    page = context.new_page()
-    errors = watch_console(page)
-    page.goto(site_server.url + request.module.ENGINE_PAGE)
-    info = page.evaluate("() => window.selfCheck.ready")
-    assert info["python"].startswith("3.14") and info["pyodide"] == PYODIDE_VERSION
-    yield page
-    assert errors == []
-    context.close()
+    with phone_page(browser) as (page, errors):
+        page.goto(site_server.url + request.module.ENGINE_PAGE)
+        info = page.evaluate("() => window.selfCheck.ready")
+        assert info["python"].startswith("3.14") and info["pyodide"] == PYODIDE_VERSION
+        yield page
+        assert errors == []

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from browser_support import ROOT, screenshot, new_phone_context, record_requests, watch_console
+from browser_support import ROOT, phone_page, record_requests, screenshot, watch_console
 
 from rules_py import load_notice
 from rules_py.roster import (AUTHOR, ERROR_FILL, FATAL_CODES, PROBLEM_CODES, SUMMARY_SHEET, WARNING_FILL,
@@ -364,10 +364,7 @@ def test_a_large_roster_shows_rows_read_and_the_page_stays_responsive(phone, sit
 
 
 def test_in_wechat_the_page_says_how_to_get_the_marked_file(browser, site_server, tmp_path):
-    context = new_phone_context(browser, user_agent=WECHAT_UA)
-    try:
-        page = context.new_page()
-        errors = watch_console(page)
+    with phone_page(browser, user_agent=WECHAT_UA) as (page, errors):
         rp = RosterPage(page, site_server).open()
         top = page.locator('.rc-wechat[data-where="top"]')
         assert "在浏览器打开" in top.inner_text()
@@ -380,8 +377,6 @@ def test_in_wechat_the_page_says_how_to_get_the_marked_file(browser, site_server
         note.scroll_into_view_if_needed()
         rp.shot("wechat-download", page.locator("#rc-download"))
         assert errors == []
-    finally:
-        context.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -400,11 +395,7 @@ END_WORKER_ON_ANNOTATE = """{
 
 
 def test_a_worker_that_dies_writing_the_marked_workbook_is_reported(browser, site_server, tmp_path):
-    context = new_phone_context(browser)
-    try:
-        context.add_init_script(END_WORKER_ON_ANNOTATE)
-        page = context.new_page()
-        errors = watch_console(page)
+    with phone_page(browser, END_WORKER_ON_ANNOTATE) as (page, errors):
         page.goto(site_server.url + "roster/?request_watchdog=3")
         rp = RosterPage(page, site_server)
         page.locator("#rc-file").wait_for(state="attached")
@@ -430,8 +421,6 @@ def test_a_worker_that_dies_writing_the_marked_workbook_is_reported(browser, sit
         assert "无法检查“另一个.xlsx”：检查没有完成" in fatal and "拆成几个文件" in fatal
         assert fatal.count("刷新") == 1
         assert errors == []
-    finally:
-        context.close()
 
 
 IMG = '<img src=x onerror="window.__xss=1">'

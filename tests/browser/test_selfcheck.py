@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ROOT, screenshot, PYODIDE_VERSION, new_phone_context, record_requests, start_server, watch_console
+from browser_support import ROOT, PYODIDE_VERSION, phone_page, record_requests, screenshot, start_server, watch_console
 
 from rules_py import InputError, evaluate, load_notice
 
@@ -375,11 +375,7 @@ NONE_2025 = """{application: {level: "none", year: 2025}, activities: [{year: 20
 
 def test_a_worker_ended_after_ready_is_reported_not_awaited(browser, site_server):
     """No answer for the (here shortened) silence limit: the check is given up with a message."""
-    context = new_phone_context(browser)
-    try:
-        context.add_init_script(CAPTURE_WORKER)
-        page = context.new_page()
-        errors = watch_console(page)
+    with phone_page(browser, CAPTURE_WORKER) as (page, errors):
         sc = SelfCheck(page, site_server).open("?request_watchdog=2").wait_ready()
         page.evaluate("() => window.__worker.terminate()")
         sc.applying("none", 2025)
@@ -399,16 +395,10 @@ def test_a_worker_ended_after_ready_is_reported_not_awaited(browser, site_server
         assert "没有响应" in message
         assert page.evaluate("() => performance.now()") - started < 1000
         assert errors == []
-    finally:
-        context.close()
 
 
 def test_a_worker_error_after_ready_is_not_called_a_load_failure(browser, site_server):
-    context = new_phone_context(browser)
-    try:
-        context.add_init_script(CAPTURE_WORKER)
-        page = context.new_page()
-        errors = watch_console(page)
+    with phone_page(browser, CAPTURE_WORKER) as (page, errors):
         SelfCheck(page, site_server).open().wait_ready()
         page.evaluate("""() => window.__worker.dispatchEvent(
             new ErrorEvent("error", {message: "RangeError: Out of memory", cancelable: true}))""")
@@ -420,8 +410,6 @@ def test_a_worker_error_after_ready_is_not_called_a_load_failure(browser, site_s
         message = page.evaluate(f"() => window.selfCheck.evaluate({NONE_2025}).then(() => null, (e) => e.message)")
         assert message == "自查程序已意外停止。可能是这台设备的内存不够。请刷新本页后重试。"
         assert errors == []
-    finally:
-        context.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -463,31 +451,26 @@ def test_api_has_exactly_the_contract(engine_page):
 
 def test_wasm_served_as_octet_stream_still_works(browser, built_site):
     server = start_server(built_site, mime_types={".wasm": "application/octet-stream"})
-    context = new_phone_context(browser)
     try:
-        page = context.new_page()
-        errors = watch_console(page)
-        wasm_types = []
-        page.on("response", lambda r: wasm_types.append(r.headers.get("content-type"))
-                if r.url.endswith(".wasm") else None)
-        page.goto(server.url + "selfcheck/")
-        info = page.evaluate("() => window.selfCheck.ready")
-        assert info["pyodide"] == PYODIDE_VERSION
-        assert wasm_types == ["application/octet-stream"]
-        result = page.evaluate("""() => window.selfCheck.evaluate({application: {level: "none", year: 2025},
-            activities: [{year: 2025, kind: "public_online", hours: 30}]})""")
-        assert result["years"][0]["public"] == 30
-        assert errors == []
+        with phone_page(browser) as (page, errors):
+            wasm_types = []
+            page.on("response", lambda r: wasm_types.append(r.headers.get("content-type"))
+                    if r.url.endswith(".wasm") else None)
+            page.goto(server.url + "selfcheck/")
+            info = page.evaluate("() => window.selfCheck.ready")
+            assert info["pyodide"] == PYODIDE_VERSION
+            assert wasm_types == ["application/octet-stream"]
+            result = page.evaluate("""() => window.selfCheck.evaluate({application: {level: "none", year: 2025},
+                activities: [{year: 2025, kind: "public_online", hours: 30}]})""")
+            assert result["years"][0]["public"] == 30
+            assert errors == []
     finally:
-        context.close()
         server.close()
 
 
 def test_a_stalled_download_gets_advice(browser, site_server):
     """The watchdog (shortened to 2 s here) tells a person in WeChat what to try."""
-    context = new_phone_context(browser, user_agent="Mozilla/5.0 (Linux; Android 14) MicroMessenger/8.0.50")
-    try:
-        page = context.new_page()
+    with phone_page(browser, user_agent="Mozilla/5.0 (Linux; Android 14) MicroMessenger/8.0.50") as (page, _):
         page.route("**/*.wasm", lambda route: None)  # never answered: a download that hangs
         page.goto(site_server.url + "selfcheck/?watchdog=2")
         advice = page.locator(".sc-watchdog")
@@ -496,8 +479,6 @@ def test_a_stalled_download_gets_advice(browser, site_server):
         assert "加载时间比平常长" in text
         assert "在浏览器打开" in text and "换一个浏览器" in text
         assert page.locator("#sc-level").is_visible(), "the form stays usable"
-    finally:
-        context.close()
 
 
 # What an older browser lacks, imitated before the page's scripts run.
@@ -512,10 +493,7 @@ OLD_BROWSERS = {
 @pytest.mark.parametrize("missing", OLD_BROWSERS)
 def test_older_browser_gets_a_message(browser, site_server, missing):
     script, named = OLD_BROWSERS[missing]
-    context = new_phone_context(browser)
-    try:
-        context.add_init_script(script)
-        page = context.new_page()
+    with phone_page(browser, script) as (page, _):
         page.goto(site_server.url + "selfcheck/")
         status = page.locator("#sc-status.sc-alert")
         status.wait_for(timeout=10_000)
@@ -523,5 +501,3 @@ def test_older_browser_gets_a_message(browser, site_server, missing):
         assert named in status.inner_text() and "换一个浏览器" in status.inner_text()
         rejected = page.evaluate("() => window.selfCheck.ready.then(() => 'resolved', e => e.message)")
         assert rejected == "这个浏览器无法运行学时自查。"
-    finally:
-        context.close()
