@@ -288,12 +288,20 @@ def test_bad_input_is_named_in_chinese(phone, site_server):
     message = page.locator(".sc-form-error")
     assert "第 1 条培训记录的学时请填写数字" in message.inner_text()
     assert page.locator('[data-path="row-0-amount"]').get_attribute("class").count("sc-invalid") == 1
+    # The same words stand under the field the page scrolls to, not only by the button.
+    at_field = page.locator('[data-path="row-0-amount"] .sc-field-error')
+    assert at_field.inner_text() == message.inner_text()
+    at_field.wait_for()
+    page.wait_for_function("""() => { const r = document.querySelector('.sc-field-error').getBoundingClientRect();
+                                      return r.top >= 0 && r.bottom <= innerHeight; }""")
     page.fill("#sc-row-0-amount", "30")
     page.get_by_role("button", name="核对学时").click()  # the engine: sex is needed for 高级
     page.wait_for_function("() => document.querySelector('.sc-form-error:not([hidden])')?.textContent.includes('性别')",
                            timeout=READY_MS)
     assert "「性别」申报职称评审时必须填写" in message.inner_text()
     assert "sc-invalid" in page.locator('[data-path="sex"]').get_attribute("class")
+    assert page.locator(".sc-field-error").all_inner_texts() == [message.inner_text()]
+    assert page.locator('[data-path="sex"] .sc-field-error').count() == 1
     assert page.locator("#sc-card").count() == 0
     assert errors == []
 

@@ -634,17 +634,20 @@ function changed(rerender = false) {
 function clearFieldErrors() {
   formError.hidden = true;
   for (const el of form.querySelectorAll(".sc-invalid")) el.classList.remove("sc-invalid");
+  for (const el of form.querySelectorAll(".sc-field-error")) el.remove();
 }
 
+// The message goes beside the button (read out: role=alert) and under the field itself, where the
+// page scrolls to: on a phone the button is screens away from most fields.
 function markField(path, message) {
+  clearFieldErrors();
   formError.hidden = false;
   formError.textContent = message;
   const box = path ? form.querySelector(`[data-path="${path}"]`) : null;
-  if (box) {
-    box.classList.add("sc-invalid");
-    return box;
-  }
-  return formError;
+  if (!box) return formError;
+  box.classList.add("sc-invalid");
+  box.append(h("p", { class: "sc-field-error" }, message));
+  return box;
 }
 
 // ---------------------------------------------------------------------------------------------
