@@ -108,7 +108,7 @@ def lifted_copy(site: Path, tree: Path, max_rows: int, notice_id: str) -> Path:
     and runtime.json are regenerated exactly as the build does it; the pages, which name the
     wheels' folder, are pointed at the new one.
     """
-    import browser_runtime
+    from sitebuild import runtime as browser_runtime
 
     lifted = tree / "lifted"
     if lifted.exists():

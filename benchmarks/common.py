@@ -1,30 +1,21 @@
 """What every measurement shares: summary statistics, a clock, the browser and the static server.
 
-The browser and the server are the test suite's own (tests/browser/browser_support.py): Debian's
-chromium with the same flags, and the threaded static server that logs every path it serves.
+The browser and the server are the test suite's own (testkit/): Debian's chromium with the same
+flags, and the threaded static server that logs every path it serves.
 """
 
 from __future__ import annotations
 
 import contextlib
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from testkit import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[1]
-for _folder in (ROOT / "tests" / "browser", ROOT / "tests"):
-    if str(_folder) not in sys.path:
-        sys.path.insert(0, str(_folder))
-
-import browser_support  # noqa: E402  (tests/browser: CHROMIUM, CHROMIUM_ARGS, start_server, …)
-
-CHROMIUM = browser_support.CHROMIUM
-CHROMIUM_ARGS = browser_support.CHROMIUM_ARGS
-start_server = browser_support.start_server
-record_requests = browser_support.record_requests
 
 READY_TIMEOUT_MS = 120_000  # generous: a hang is a failure of the run, not a figure
 

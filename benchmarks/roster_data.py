@@ -20,9 +20,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from benchmarks import common  # noqa: F401  (puts tests/ on sys.path)
-
-import roster_factory  # noqa: E402  tests/roster_factory.py
+from testkit import roster_factory
 
 FORM = roster_factory.FORM
 

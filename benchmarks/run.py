@@ -37,7 +37,8 @@ from pathlib import Path
 
 from benchmarks import (answer_latency, bench_site, build_time, engine_ready, memory, phases, report,
                         roster_browser, roster_data, rosters, weight)
-from benchmarks.common import ROOT, chromium_version, log, start_server
+from benchmarks.common import ROOT, chromium_version, log
+from testkit import start_server
 
 ROSTER_SIZES = [1000, 5000, 20000]
 MEMORY_SIZES = [1000, 5000, 10000, 20000]

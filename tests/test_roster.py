@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from openpyxl import Workbook, load_workbook
 
-import roster_factory as rf
+from testkit import roster_factory as rf
 from rules_py import roster
 from rules_py.roster import (FATAL_CODES, PROBLEM_CODES, annotate_roster, check_roster, describe_codes,
                              exit_status)

@@ -3,7 +3,7 @@ and the marked workbook for a report already made (rules_py.roster.annotate_repo
 
 from __future__ import annotations
 
-import roster_factory as rf
+from testkit import roster_factory as rf
 
 from rules_py.roster import ANNOTATION_ERROR, annotate_report, annotate_roster, check_roster
 from rules_py.roster_preview import display, preview_rows

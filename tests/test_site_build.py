@@ -10,27 +10,18 @@ import importlib.util
 import json
 import re
 import shutil
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
+import build
 from rules_py import evaluate, load_notice
+from sitebuild.context import hours
+from sitebuild.verify import ENGINE_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = Path(__file__).parent / "data" / "notice-songshan-2025.txt"
-
-
-def _load_build():
-    spec = importlib.util.spec_from_file_location("build", ROOT / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _load_build()
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +133,7 @@ def test_self_check_pages_start_their_engine_from_the_head(site):
     for rel, packages in (("selfcheck/index.html", ["rules-py"]),
                           ("roster/index.html", ["rules-py", "defusedxml", "openpyxl"])):
         head = (site / rel).read_text("utf-8").split("</head>")[0]
-        engine = json.loads(build._ENGINE_DATA.search(head).group(1))
+        engine = json.loads(ENGINE_DATA.search(head).group(1))
         assert (engine["index_url"], engine["lock_url"]) == (runtime["index_url"], runtime["lock_url"]), rel
         assert engine["packages"] == packages, rel
         assert '<script type="module" async src="../assets/js/selfcheck-start.js">' in head, rel
@@ -343,11 +334,11 @@ def test_faq_example_numbers_match_a_fresh_evaluate(site, example_id, person):
             if name == "professional" and block["professional_by_exam"]:
                 assert f["text"].strip() == "视同完成"
             else:
-                assert f["text"].strip() == build.hours(block[name], gap=gap)
+                assert f["text"].strip() == hours(block[name], gap=gap)
         elif name == "credit":
             credited = {c["activity"]: c["hours"] for block in result["years"] for c in block["credits"]}
             assert float(f["data-value"]) == credited[int(f["data-activity"])]
-            assert f["text"].strip() == build.hours(credited[int(f["data-activity"])])
+            assert f["text"].strip() == hours(credited[int(f["data-activity"])])
         elif name == "application":
             application = result["application"]
             assert f["data-status"] == application["status"]

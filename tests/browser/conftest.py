@@ -3,14 +3,14 @@
 - ``built_site``: the site built by build.py into a temporary folder (once per session). Set
   ``TEST_SITE_DIR`` to an already built site/ to skip the build while iterating.
 - ``site_server``: a threaded http.server on a free port that logs every path it serves, with
-  ``.wasm`` sent as application/wasm. ``browser_support.start_server(root, mime_types={...})``
+  ``.wasm`` sent as application/wasm. ``testkit.start_server(root, mime_types={...})``
   starts another one with other MIME types (e.g. ``{".wasm": "application/octet-stream"}``).
 - ``browser``: chromium from /usr/bin/chromium (never Playwright's download). Missing → the tests
   fail, they are not skipped.
 - ``engine_page``: one page with the engine loaded, shared by the tests of a module; the module
   names the page in ``ENGINE_PAGE`` ("selfcheck/", "roster/"). It checks the Python and Pyodide
   versions (package.json's pin) and that the page logged no error.
-- ``phone``: a fresh 375×812 touch context per test. ``browser_support.record_requests(context)``
+- ``phone``: a fresh 375×812 touch context per test. ``testkit.record_requests(context)``
   lists every URL the context requests (page and workers), ``watch_console(page)`` every error;
   ``phone_page(browser, init_script)`` gives a page and its errors in a context of its own.
 """
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import (CHROMIUM, CHROMIUM_ARGS, PYODIDE_VERSION, build_site, new_phone_context, phone_page,
-                             start_server)
+from testkit import (CHROMIUM, CHROMIUM_ARGS, PYODIDE_VERSION, build_site, new_phone_context, phone_page,
+                     start_server)
 
 # ---------------------------------------------------------------------------------------------
 # Fixtures

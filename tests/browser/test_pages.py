@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from browser_support import ROOT, screenshot, new_phone_context, record_requests, watch_console
+from testkit import ROOT, screenshot, new_phone_context, record_requests, watch_console
 
 pytestmark = pytest.mark.browser
 

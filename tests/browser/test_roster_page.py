@@ -18,21 +18,19 @@ import io
 import json
 import random
 import re
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from browser_support import ROOT, phone_page, record_requests, screenshot, watch_console
+from testkit import ROOT, phone_page, record_requests, screenshot, watch_console
 
 from rules_py import load_notice
 from rules_py.roster import (AUTHOR, ERROR_FILL, FATAL_CODES, PROBLEM_CODES, SUMMARY_SHEET, WARNING_FILL,
                              annotate_roster, check_roster, limits)
 
-sys.path.insert(0, str(ROOT / "tests"))
-import roster_factory as rf  # noqa: E402
+from testkit import roster_factory as rf
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ROOT, PYODIDE_VERSION, phone_page, record_requests, screenshot, start_server, watch_console
+from testkit import ROOT, PYODIDE_VERSION, phone_page, record_requests, screenshot, start_server, watch_console
 
 from rules_py import InputError, evaluate, load_notice
 

@@ -9,20 +9,17 @@ import io
 import json
 import os
 import re
-import sys
 import time
 import zipfile
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import roster_factory as rf  # noqa: E402
+from testkit import roster_factory as rf
 
-from rules_py.roster import FATAL_CODES, PROBLEM_CODES, check_roster  # noqa: E402
+from rules_py.roster import FATAL_CODES, PROBLEM_CODES, check_roster
 
 # ROSTER_FUZZ_EXAMPLES=2000 for a longer hunt.
 FUZZ = settings(max_examples=int(os.environ.get("ROSTER_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
