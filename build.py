@@ -1,6 +1,6 @@
 """Build the site into site/: notice, FAQ, forms and key dates, with no request to any other host.
 
-    python build.py [--site-dir DIR] [--build-dir DIR]
+    python build.py [--notice ID] [--site-dir DIR] [--build-dir DIR]
 
 The pipeline (``STEPS``) plans the browser runtime (the self-check pages name it), stages site_src/
 into build/docs, writes the blank forms and the calendar file, renders the templated pages there
@@ -8,6 +8,10 @@ into build/docs, writes the blank forms and the calendar file, renders the templ
 them), runs ``mkdocs build --strict`` into site/, copies the runtime in, and verifies the result:
 a CSP on every page, no reference to another host, every cited clause anchor present, every
 self-check page's runtime present. The same inputs give byte-identical files.
+
+``--notice`` builds the site of another notice file, rules_py/notices/<ID>.toml (default: the one
+mkdocs.yml names). A notice lives there, not beside the site: the self-check pages' engine loads it
+by id from the rules_py wheel, and the command line takes the same id.
 
 Each step is a short function here; what it uses lives in the package ``sitebuild/`` beside this file.
 """
@@ -32,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run every step in order; a failing step stops the build with its message."""
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s %(name)s: %(message)s")
-    b = Build(ROOT, args.build_dir.resolve(), args.site_dir.resolve())
+    b = Build(ROOT, args.build_dir.resolve(), args.site_dir.resolve(), notice_id=args.notice)
     try:
         run(b)
     except BuildError as error:
@@ -51,8 +55,10 @@ def run(b: Build) -> None:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    """Command-line options: where to put the staged sources and the built site."""
+    """Command-line options: the notice, where to put the staged sources and the built site."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notice", metavar="ID",
+                        help="build the site of rules_py/notices/ID.toml (default: extra.notice_id of mkdocs.yml)")
     parser.add_argument("--site-dir", type=Path, default=ROOT / "site", help="output (default: site/)")
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build", help="staging (default: build/)")
     return parser.parse_args(argv)
@@ -63,13 +69,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 # ---------------------------------------------------------------------------------------------
 
 def load_data(b: Build) -> None:
-    """Load the notice named in mkdocs.yml and the site facts of templates/site.toml."""
+    """Load the notice (``--notice``, else the one mkdocs.yml names) and the site facts of
+    templates/site.toml."""
     import yaml
 
-    from rules_py import load_notice
+    from rules_py.notice import NoticeDataError, available_notices, load_notice
 
-    config = yaml.safe_load((b.root / "mkdocs.yml").read_text("utf-8"))
-    b.notice = load_notice(config["extra"]["notice_id"])
+    notice_id = b.notice_id or yaml.safe_load((b.root / "mkdocs.yml").read_text("utf-8"))["extra"]["notice_id"]
+    try:
+        b.notice = load_notice(notice_id)
+    except NoticeDataError as error:
+        raise BuildError(f"notice: {error} (rules_py/notices has {', '.join(available_notices())})") from None
     b.site = tomllib.loads((b.templates / "site.toml").read_text("utf-8"))
 
 
@@ -127,6 +137,7 @@ def run_mkdocs(b: Build) -> None:
 
     config = load_config(str(b.root / "mkdocs.yml"), docs_dir=str(b.docs), site_dir=str(b.site_dir),
                          strict=True)
+    config.extra["notice_id"] = b.notice.id  # the hooks (templates/hooks/) read the notice from here
     try:
         build(config)
     except exceptions.Abort as error:

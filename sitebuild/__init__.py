@@ -26,6 +26,7 @@ class Build:
     root: Path
     build_dir: Path
     site_dir: Path
+    notice_id: str | None = None  # None: the notice mkdocs.yml names
     notice: object = None   # rules_py.Notice
     site: dict = field(default_factory=dict)
     runtime: object = None  # sitebuild.runtime.Runtime

@@ -10,7 +10,10 @@ import importlib.util
 import json
 import re
 import shutil
+import subprocess
+import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ import pytest
 import build
 from rules_py import evaluate, load_notice
 from sitebuild.context import hours
+from sitebuild.faq import example_person, load_faq
 from sitebuild.verify import ENGINE_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -256,7 +260,7 @@ def test_notice_page_keeps_the_duplicated_section_number_with_a_note(site):
 # The FAQ and its worked examples
 # ---------------------------------------------------------------------------------------------
 
-FAQ = tomllib.loads((ROOT / "templates" / "faq.toml").read_text("utf-8"))["faq"]
+FAQ = load_faq(ROOT / "templates")
 
 
 class _ExampleFields(html.parser.HTMLParser):
@@ -311,7 +315,8 @@ def _examples_on_page(site: Path) -> dict[str, list[dict]]:
 def _examples_in_data():
     for entry in FAQ:
         for i, example in enumerate(entry.get("examples", []), start=1):
-            yield pytest.param(f"{entry['id']}-{i}", example["person"], id=f"{entry['id']}-{i}")
+            person = example_person(example["person"], load_notice())
+            yield pytest.param(f"{entry['id']}-{i}", person, id=f"{entry['id']}-{i}")
 
 
 @pytest.mark.parametrize("example_id, person", list(_examples_in_data()))
@@ -384,6 +389,30 @@ def test_faq_prose_types_no_rule_number():
     assert typed == [], "take these numbers from the notice data or the result instead"
 
 
+def test_faq_example_people_type_no_year_and_no_rule_number():
+    """Years, minimum hours and ages at a threshold are written relative to the notice ("=year - 1",
+    "=req.public_hours"), so the examples hold for next year's notice too."""
+    rule_numbers = _rule_numbers()
+    typed = []
+
+    def walk(example_id, node):
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(example_id, value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(example_id, value)
+        elif isinstance(node, int) and str(node) in rule_numbers:
+            typed.append((example_id, node))
+        elif isinstance(node, str) and re.search(r"\b(19|20)\d\d\b", node):  # a birth date
+            typed.append((example_id, node))
+
+    for entry in FAQ:
+        for i, example in enumerate(entry.get("examples", []), start=1):
+            walk(f"{entry['id']}-{i}", example["person"])
+    assert typed == []
+
+
 def test_faq_answers_the_questions_people_ask():
     ids = [entry["id"] for entry in FAQ]
     assert len(ids) >= 15 and len(ids) == len(set(ids))
@@ -447,3 +476,104 @@ def test_page_scripts_type_no_notice_id_clause_id_or_size():
         assert not re.search(r"""["'`]s\d+(-\d+)+["'`]""", text), f"{path.name} types a clause id"
         assert not re.search(r"""["'`]1[0-9]{3}-01-01["'`]""", text), f"{path.name} types a date"
         assert '"14"' not in text, path.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Next year's notice: a second notice file, other numbers, the same templates
+# ---------------------------------------------------------------------------------------------
+
+NEXT_NOTICE = ROOT / "tests" / "data" / "notices" / "songshan-2026.toml"
+# What a build needs besides its sources: linked into the scratch project, not copied.
+_LINKED = ("node_modules", ".cache")
+_LEFT_OUT = {".git", ".venv", "site", "build", "dist", "tests", "benchmarks", ".pytest_cache", ".hypothesis"}
+
+
+@pytest.fixture(scope="module")
+def next_year_site(tmp_path_factory) -> Path:
+    """The site of tests/data/notices/songshan-2026.toml, built as a maintainer would build next
+    year's: the file put into rules_py/notices/ of the project (a scratch copy here) and
+    ``python build.py --notice songshan-2026`` run there."""
+    out = tmp_path_factory.mktemp("next-year")
+    project = out / "project"
+
+    def left_out(folder, names):
+        top = Path(folder) == ROOT
+        return [name for name in names if (top and (name in _LEFT_OUT or name in _LINKED))
+                or name == "__pycache__" or name.endswith(".egg-info")]
+
+    shutil.copytree(ROOT, project, ignore=left_out)
+    for name in _LINKED:
+        if (ROOT / name).exists():
+            (project / name).symlink_to(ROOT / name)
+    shutil.copyfile(NEXT_NOTICE, project / "rules_py" / "notices" / NEXT_NOTICE.name)
+    completed = subprocess.run([sys.executable, "build.py", "--notice", NEXT_NOTICE.stem,
+                                "--site-dir", str(out / "site"), "--build-dir", str(out / "build")],
+                               cwd=project, capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return out / "site"
+
+
+def test_the_fixture_differs_from_the_notice_in_the_numbers_the_pages_show():
+    this, other = load_notice().data, tomllib.loads(NEXT_NOTICE.read_text("utf-8"))
+    assert (this["training_year"]["year"], this["requirements"]["public_hours"]) == (2025, 30)
+    assert (other["training_year"]["year"], other["requirements"]["public_hours"]) == (2026, 40)
+    assert other["requirements"]["total_hours"] == 100
+
+
+def test_the_home_page_shows_the_other_notice(next_year_site):
+    page = (next_year_site / "index.html").read_text("utf-8")
+    assert "<title>首页 - 松山区专业技术人员继续教育 2026</title>" in page
+    assert '<h1 id="2026">2026年松山区专业技术人员继续教育' in page
+    card = page.split('data-key="hours"', 1)[1].split("</div>", 1)[0]
+    assert '<p class="big">100 <small>学时／年</small></p>' in card
+    assert "公需科目 ≥ <strong>40</strong> 学时 ＋ 专业科目 ≥ <strong>60</strong> 学时" in card
+    assert "2026年1月1日至2026年12月31日" in page and "3月15日前" in page
+
+
+def test_the_faq_answers_and_examples_follow_the_other_notice(next_year_site):
+    page = (next_year_site / "faq" / "index.html").read_text("utf-8")
+    assert "每年累计不少于 <strong>100 学时</strong>，其中公需科目不少于 <strong>40 学时</strong>" in page
+    examples = _examples_on_page(next_year_site)
+    assert len(examples) == len(list(_examples_in_data()))
+    for example_id, fields in examples.items():
+        years = {f["year"] for f in fields if f["year"] is not None}
+        assert 2026 in years and years <= {2024, 2025, 2026}, example_id
+    first = {f["data-field"]: f for f in examples["hours-per-year-1"] if f["year"] == 2026}
+    assert (first["public"]["data-value"], first["met"]["data-value"]) == ("40", "true")
+    verdicts = [f for fields in examples.values() for f in fields if f["data-field"] == "application"]
+    assert verdicts and all(f["text"].startswith("结论：2026 年申报") for f in verdicts)
+
+
+def test_the_key_dates_and_the_calendar_follow_the_other_notice(next_year_site):
+    page = (next_year_site / "dates" / "index.html").read_text("utf-8")
+    assert "2026年3月15日前" in page and "2026年12月31日" in page
+    assert "2025年" not in page and "2025 年" not in page
+    calendar = (next_year_site / "dates" / "songshan-2026.ics").read_bytes().decode("utf-8")
+    assert "DTSTART;VALUE=DATE:20260315" in calendar and "2025" not in calendar.replace("〔2025〕", "")
+
+
+def test_the_self_check_pages_take_the_other_notice(next_year_site):
+    """The pages name the notice, their data carries its numbers, and the engine's wheel holds the
+    notice file, so rules_py in the browser loads it by the id the pages give."""
+    for rel in ("selfcheck/index.html", "roster/index.html"):
+        page = (next_year_site / rel).read_text("utf-8")
+        assert 'data-notice="songshan-2026"' in page, rel
+        assert "2025年" not in page and "2025 年" not in page, rel
+    data = json.loads((next_year_site / "assets/selfcheck/songshan-2026.json").read_text("utf-8"))
+    assert (data["year"], data["requirements"]["public"], data["requirements"]["professional"]) == (2026, 40, 60)
+    roster = json.loads((next_year_site / "assets/selfcheck/roster-songshan-2026.json").read_text("utf-8"))
+    assert roster["deadline"] == "2026-03-15"
+    roster_page = (next_year_site / "roster" / "index.html").read_text("utf-8")
+    assert "低于每年公需 40、专业 60 学时" in roster_page
+    runtime = json.loads((next_year_site / "assets/selfcheck/runtime.json").read_text("utf-8"))
+    lock = next_year_site / "assets" / "selfcheck" / runtime["lock_url"]
+    wheel = next(lock.parent.glob("rules_py-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        assert "rules_py/notices/songshan-2026.toml" in archive.namelist()
+
+
+def test_an_unknown_notice_stops_the_build_with_the_known_ones(tmp_path, caplog):
+    status = build.main(["--notice", "songshan-1999", "--site-dir", str(tmp_path / "site"),
+                         "--build-dir", str(tmp_path / "build")])
+    assert status == 1
+    assert "no notice data file for 'songshan-1999' (rules_py/notices has songshan-2025)" in caplog.text

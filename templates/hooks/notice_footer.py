@@ -1,7 +1,9 @@
-"""MkDocs hook: put the notice's identity (issuer, date, 文号, rules version) into ``config.extra``.
+"""MkDocs hook: put the notice's identity (issuer, date, 文号, rules version) into ``config.extra``,
+and its year into the site's name and description (``{year}`` in mkdocs.yml).
 
 The footer of every page (templates/overrides/partials/copyright.html) prints it, so a reader of any
 page sees which notice the site follows and which version of the rules the self-checks use.
+build.py sets ``extra.notice_id`` to the notice it builds (``--notice``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from rules_py.notice import DEFAULT_NOTICE
 
 def on_config(config):
     notice = load_notice(config.extra.get("notice_id", DEFAULT_NOTICE))
+    config.site_name = config.site_name.format(year=notice.year)
+    config.site_description = config.site_description.format(year=notice.year)
     config.extra["notice"] = {
         "id": notice.id,
         "title": notice.title,
