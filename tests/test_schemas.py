@@ -24,7 +24,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from openpyxl import Workbook
 from referencing import Registry, Resource
 
-import roster_factory as rf
+from testkit import roster_factory as rf
 from rules_py import browser, cli, evaluate
 from rules_py.eligibility import EXEMPTION_ROWS
 from rules_py.notice import LEVELS, SUBJECTS, available_notices, load_notice
@@ -166,7 +166,7 @@ def test_the_example_person_follows_the_contract():
     assert_valid("result", json_round_trip(evaluate(person)))
 
 
-# -- the roster report: the fixtures of tests/roster_factory.py and the example workbook ----------
+# -- the roster report: the fixtures of testkit/roster_factory.py and the example workbook ----------
 
 def _roster_with_every_row_problem() -> bytes:
     """One roster, one planted problem per row, so one report holds every cell-level code."""
