@@ -12,16 +12,7 @@ from rules_py.compliance import YearStatus
 from rules_py.dates import cn_date
 from rules_py.eligibility import Exemption, Outcome
 from rules_py.hours import NotCredited
-from rules_py.notice import Notice
-
-LEVEL_NAMES = {
-    "senior": "高级职称评审",
-    "intermediate": "中级职称评审",
-    "junior": "初级职称评审",
-    "assessment": "考核认定职称",
-    "none": "不申报",
-}
-SUBJECT_NAMES = {"public": "公需科目", "professional": "专业科目"}
+from rules_py.notice import LEVEL_NAMES, SUBJECT_NAMES, Notice  # noqa: F401  (LEVEL_NAMES: read from here too)
 STATUS_NAMES = {
     "met": "已满足",
     "not_met": "尚未满足",
@@ -87,6 +78,13 @@ def application_text(outcome: Outcome, notice: Notice) -> str:
 
 
 def exemption_text(exemption: Exemption, outcome: Outcome, notice: Notice) -> str:
+    text = _exemption_sentence(exemption, outcome, notice)
+    if exemption.status and outcome.status == "met":
+        text += "您的学时已满足要求，此项同样适用。"
+    return text
+
+
+def _exemption_sentence(exemption: Exemption, outcome: Outcome, notice: Notice) -> str:
     facts = exemption.facts
     reference = cn_date(notice.age_reference_date(outcome.year)) if outcome.year else ""
     if exemption.code == "age_not_restrictive":
@@ -96,7 +94,7 @@ def exemption_text(exemption: Exemption, outcome: Outcome, notice: Notice) -> st
         return (f"截至 {reference}，您满 {facts['age']} 周岁（{facts['sex']}满 {facts['threshold']} 周岁即适用），"
                 f"{years_list(facts['window'])}中完成 {exemption.years_needed} 个年度的学时要求即可。")
     if exemption.code == "non_public_or_grassroots":
-        where = "非公有制经济领域" if facts["non_public"] else "苏木、乡镇等基层一线"
+        where = "和".join(CIRCUMSTANCE_NAMES[code] for code, declared in facts.items() if declared)
         return (f"您在{where}工作，参加 {outcome.year} 年度职称评审时继续教育学时不作为限制性条件，"
                 "相关学习经历作为评审参考因素。")
     if exemption.code == "postdoc":

@@ -31,14 +31,17 @@ NEEDS_SUBJECT = ("unit_training", "other")
 LEVELS = ("senior", "intermediate", "junior", "assessment", "none")
 FLAGS = ("public_institution", "non_public_sector", "grassroots_frontline", "postdoc_qualifies",
          "high_skilled_talent", "primary_secondary_teacher")
-# Status order of the semantics: not_required > not_restrictive > met > not_met.
-RANK = {"not_met": 0, "met": 1, "not_restrictive": 2, "not_required": 3}
+# Status order of the semantics (DESIGN §3, "met is said when met"): met > not_required > not_restrictive
+# > not_met. An outright exemption decides only when the hours fall short.
+RANK = {"not_met": 0, "not_restrictive": 1, "not_required": 2, "met": 3}
+# The years the epidemic-prevention title policy covered (notice data); other years are refused.
+EPIDEMIC_YEARS = (2020, 2021, 2022, 2023)
 MINUTES_PER_HOUR = 45
 PUBLIC_REQUIRED, PROFESSIONAL_REQUIRED = 30, 60
 
 # -- strategies --------------------------------------------------------------------------------------
 
-application_years = st.sampled_from([2024, 2025, 2025, 2025, 2026, 2027])
+application_years = st.sampled_from([2023, 2024, 2025, 2025, 2025, 2026, 2027])
 
 # Hours as printed on certificates: whole numbers most of the time, otherwise tenths (29.5, 0.1 …).
 certificate_hours = st.one_of(
@@ -85,7 +88,7 @@ def persons(draw, levels=st.sampled_from(LEVELS), max_activities=8):
         application["assessment_years"] = draw(st.integers(min_value=0, max_value=3))
     circumstances = {flag: draw(st.booleans()) for flag in FLAGS}
     circumstances["epidemic_frontline_years"] = draw(
-        st.lists(st.integers(min_value=year - 3, max_value=year), max_size=2, unique=True))
+        st.lists(st.sampled_from(EPIDEMIC_YEARS), max_size=2, unique=True))
     circumstances["transferred_from_government_year"] = draw(
         st.one_of(st.none(), st.integers(min_value=year - 4, max_value=year)))
     near = st.integers(min_value=year - 3, max_value=year + 1)
@@ -185,8 +188,11 @@ def test_result_is_consistent(person):
         assert gap["public"] == entry["public_missing"] and gap["professional"] == entry["professional_missing"]
         assert gap["public"] or gap["professional"], "only years with a gap are missing"
     applied = [e for e in app.get("exemptions", []) if e["applied"]]
-    if person["application"]["level"] in ("assessment", "none"):
-        assert app.get("exemptions", []) == [], "二（五） reductions apply to 职称评审 only"
+    level = person["application"]["level"]
+    if level == "none":
+        assert app.get("exemptions", []) == [], "二（五） reductions apply to applications only"
+    if level == "assessment":  # 二（五）4 says "在申报职称时" and covers 考核认定; the other rows say 职称评审
+        assert {e["code"] for e in app.get("exemptions", [])} <= {"epidemic_frontline"}
     if app["status"] == "not_met" and person["application"]["level"] != "none":
         assert app["missing"], "not met, so something must be missing"
     assert all(e["clause"].startswith("s2-5-") for e in applied)
@@ -271,7 +277,7 @@ def switch_on(person: dict, which: str, offset: int) -> dict:
         circumstances[which] = True
     elif which == "epidemic_year":
         years = set(circumstances.get("epidemic_frontline_years") or [])
-        circumstances["epidemic_frontline_years"] = sorted(years | {year - offset % 4})
+        circumstances["epidemic_frontline_years"] = sorted(years | {EPIDEMIC_YEARS[offset % len(EPIDEMIC_YEARS)]})
     elif which == "transferred":
         if circumstances.get("transferred_from_government_year") is None:
             circumstances["transferred_from_government_year"] = year - offset % 5
