@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -135,6 +136,34 @@ def quoted(value, limit: int = QUOTE_CHARS) -> str:
 
 def _fail(field: str, problem: str) -> InputError:
     return InputError(field, f"{_label(field)}{problem}")
+
+
+MAX_NESTING = 32  # a person is 3 levels deep; deeper JSON is refused before it is parsed
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _nesting(text: str) -> int:
+    """The deepest bracket nesting of JSON text, strings left out (no recursion, any length)."""
+    depth = deepest = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
+        depth = depth + 1 if bracket in "[{" else depth - 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def read_json_text(text: str, source: str) -> object:
+    """JSON text of a person -> Python data, or an InputError in Chinese (``source``: "文件 x.json",
+    "标准输入", "输入"). The same on CPython and Pyodide: nesting is measured before parsing, so the
+    recursion limit of either never decides, and the message is the same wherever the text came from."""
+    if _nesting(text) > MAX_NESTING:
+        raise InputError("", f"个人信息的 JSON 嵌套超过 {MAX_NESTING} 层，无法读取。")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError("", f"{source}不是有效的 JSON：第 {error.lineno} 行第 {error.colno} 列附近有误。") from None
+    except ValueError:  # an integer beyond Python's digit limit for str -> int
+        raise InputError("", f"个人信息中有数字过长，无法读取（整数最多 {sys.get_int_max_str_digits()} 位）。") from None
 
 
 def _is_int(value) -> bool:
