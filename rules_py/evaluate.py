@@ -164,9 +164,12 @@ def _application_year_open(person: Person, outcome: Outcome, notice: Notice) -> 
         return [_message("info", "year_over",
             f"{year} 年度的培训已于 {cn_date(end)}截止，该年度所差的学时不能再补；如对学时记录有疑问，"
             f"请向主管部门咨询（业务咨询 {notice.data['enquiry_phone']}）。", clause)]
-    today = f"截至 {cn_date(person.as_of)}，" if person.as_of is not None else ""
-    return [_message("info", "current_year_open",
-        f"{today}{year} 年度的培训尚未结束（至 {cn_date(end)}截止）；所差学时须在提交申报材料之前完成。", clause)]
+    if person.as_of is None:  # the day is unknown: say when the year ends, claim nothing about today
+        text = f"{year} 年度的培训至 {cn_date(end)}截止；所差学时须在此之前、并在提交申报材料之前完成。"
+    else:
+        text = (f"截至 {cn_date(person.as_of)}，{year} 年度的培训尚未结束（至 {cn_date(end)}截止）；"
+                "所差学时须在提交申报材料之前完成。")
+    return [_message("info", "current_year_open", text, clause)]
 
 
 def _unchanged_circumstances(person: Person, outcome: Outcome, notice: Notice) -> list[dict]:
