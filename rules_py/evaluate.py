@@ -84,7 +84,7 @@ def _messages(person: Person, statuses: dict[int, YearStatus], outcome: Outcome,
     if application.level in ("senior", "intermediate"):
         window = base_window(application, notice)
         messages.append(_message("info", "window_reading",
-            f"「近三年」按评审年度及此前 {len(window) - 1} 年计算，即 {wording.years_list(window)}"
+            f"「近三年」按申报年度及此前 {len(window) - 1} 年计算，即 {wording.years_list(window)}"
             f"（{notice.windows['reading_source']}）；"
             f"如有不同要求，请以主管部门答复为准（业务咨询 {notice.data['enquiry_phone']}）。",
             notice.windows["clause"]))

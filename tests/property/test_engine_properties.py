@@ -450,3 +450,39 @@ def _at(node, path):
     for key in path:
         node = node[key]
     return node
+
+
+# -- met is said when met; a year that has ended is never completable (DESIGN §3, §4) ----------------
+
+@SETTINGS
+@given(persons(levels=st.sampled_from(["senior", "intermediate", "junior"])))
+@example({"sex": "male", "birth_date": "1969-05-05", "application": {"level": "senior", "year": 2025},
+          "circumstances": {"postdoc_qualifies": True, "non_public_sector": True},
+          "activities": [{"year": y, "kind": k, "hours": h} for y in (2023, 2024, 2025)
+                         for k, h in (("public_online", 30), ("professional_online", 60))]})
+def test_met_is_said_when_met(person):
+    result = evaluate(copy.deepcopy(person))
+    app = result["application"]
+    window = range(person["application"]["year"] - (0 if app["level"] == "junior" else 2),
+                   person["application"]["year"] + 1)
+    if all(year_map(result)[y]["met"] for y in window):
+        assert app["status"] == "met", "every year of the window is complete, so the answer is met"
+    if app["status"] == "met":  # outright exemptions are listed as also applying, never as deciding
+        assert not any(e["applied"] for e in app["exemptions"]
+                       if e["code"] in ("age_not_restrictive", "non_public_or_grassroots", "postdoc"))
+
+
+@SETTINGS
+@given(persons(levels=st.sampled_from(["senior", "intermediate", "junior", "assessment"])),
+       st.dates(min_value=dt.date(2022, 1, 1), max_value=dt.date(2029, 12, 31)))
+def test_a_year_that_has_ended_is_never_completable(person, as_of):
+    result = evaluate({**copy.deepcopy(person), "as_of": as_of.isoformat()})
+    assert result["as_of"] == as_of.isoformat()
+    codes = {m["code"] for m in result["messages"]}
+    year = person["application"]["year"]
+    if as_of > dt.date(year, 12, 31):
+        assert "current_year_open" not in codes
+    else:
+        assert "year_over" not in codes
+    if {"current_year_open", "year_over"} & codes:
+        assert any(gap["year"] == year for gap in result["application"]["missing"])
