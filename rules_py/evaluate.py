@@ -129,17 +129,21 @@ def _assessment_reading(notice: Notice) -> str:
     rows = {code: row for code, row in notice.exemptions.items() if isinstance(row, dict)}
     excluded = sorted({row["clause"] for code, row in rows.items() if "assessment" not in notice.exemption_levels(code)})
     included = sorted({row["clause"] for code, row in rows.items() if "assessment" in notice.exemption_levels(code)})
-    text = (f"考核认定按其要求年限完成学时；{'、'.join(notice.cite(c) for c in excluded)} 针对职称评审，"
-            "不用于考核认定")
+    text = f"考核认定按其要求年限完成学时；{_cite_all(excluded, notice)} 针对职称评审，不用于考核认定"
     if included:
-        text += f"；{'、'.join(notice.cite(c) for c in included)} 写明“在申报职称时”，考核认定同样适用"
+        text += f"；{_cite_all(included, notice)} 写明“在申报职称时”，考核认定同样适用"
     return text + "。"
+
+
+def _cite_all(clause_ids, notice: Notice) -> str:
+    """Several clauses cited once: 通知 二（五）1、二（五）2."""
+    return notice.cite(clause_ids[0]) + "".join(f"、{notice.clause(c).label}" for c in clause_ids[1:])
 
 
 def _combined_window(outcome: Outcome, notice: Notice) -> list[dict]:
     """Two rows that narrow the window, said as one sentence, so the two never seem to disagree."""
-    used = [e for e in outcome.exemptions if e.code in outcome.applied and e.keep_years is not None]
-    if len(used) < 2:
+    used = wording.narrowing_combined(outcome)
+    if not used:
         return []
     names = "与".join(f"{NARROWING_NAMES[e.code]}（{notice.cite(e.clause)}）" for e in used)
     scope = wording.years_list(outcome.years_required)

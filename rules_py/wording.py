@@ -84,8 +84,16 @@ def exemption_text(exemption: Exemption, outcome: Outcome, notice: Notice) -> st
     return text
 
 
+def narrowing_combined(outcome: Outcome) -> list[Exemption]:
+    """The rows that narrow the window together in this outcome, when there are two or more: their
+    years are then said once, combined (evaluate's window_combined message), not row by row."""
+    used = [e for e in outcome.exemptions if e.code in outcome.applied and e.keep_years is not None]
+    return used if len(used) >= 2 else []
+
+
 def _exemption_sentence(exemption: Exemption, outcome: Outcome, notice: Notice) -> str:
     facts = exemption.facts
+    combined = exemption in narrowing_combined(outcome)
     reference = cn_date(notice.age_reference_date(outcome.year)) if outcome.year else ""
     if exemption.code == "age_not_restrictive":
         return (f"截至 {reference}，您满 {facts['age']} 周岁（{facts['sex']}满 {facts['threshold']} 周岁即适用），"
@@ -104,9 +112,13 @@ def _exemption_sentence(exemption: Exemption, outcome: Outcome, notice: Notice) 
     if exemption.code == "transferred_from_government":
         if exemption.status:
             return f"您于 {facts['year']} 年从党政机关转任，当年参加职称评审，不要求继续教育学时。"
+        if combined:
+            return f"您于 {facts['year']} 年从党政机关转任，按转任实际年度（{facts['year'] + 1} 年起）计算。"
         return (f"您于 {facts['year']} 年从党政机关转任，按转任实际年度完成"
                 f" {years_list(facts['years'])}度的学时要求即可。")
     if exemption.code == "exceptional":
+        if combined:
+            return f"破格申报，按实际任职年限（{facts['years_in_post']} 年）计算。"
         return (f"破格申报，按实际任职年限（{facts['years_in_post']} 年）完成"
                 f" {years_list(facts['years'])}度的学时要求。")
     raise ValueError(f"no wording for exemption {exemption.code}")
