@@ -172,6 +172,13 @@ def _validate(notice: Notice) -> None:
     year = data["training_year"]
     if not (year["start"] <= year["end"] and year["start"].year == year["year"]):
         raise NoticeDataError("training year dates are inconsistent")
+    limits = data["input_limits"]
+    policy = data["exemptions"]["epidemic_frontline"].get("policy_years", [])
+    if not policy or not all(limits["earliest_year"] <= y <= limits["latest_year"] for y in policy):
+        raise NoticeDataError("epidemic_frontline.policy_years must name years within the input limits")
+    for code, row in data["exemptions"].items():
+        if isinstance(row, dict) and not set(row.get("applies_to_levels", [])) <= set(LEVELS):
+            raise NoticeDataError(f"exemption {code}: unknown level in applies_to_levels")
 
 
 @lru_cache(maxsize=None)

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from fractions import Fraction
 
-from rules_py.dates import age_on, cn_date
+from rules_py.dates import ISO_DATE, WRITTEN_DATES, age_on, cn_date, read_date
 from rules_py.notice import LEVEL_NAMES, LEVELS, SUBJECT_NAMES, SUBJECTS, Notice
 
 SEXES = ("male", "female")
@@ -196,28 +196,16 @@ def _flag(value, field: str) -> bool:
     return value
 
 
-# The ways people write a birth date: 1975-06-30, 1975/6/30, 1975.6.30, 1975年6月30日. Anything else
-# (ISO week dates such as 1975-W26-1, 19750630, 30/6/1975) is refused rather than guessed.
-DATE_FORMS = (
-    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
-    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
-    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
-)
-ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-def _date(value, field: str, forms=DATE_FORMS, example: str = "1975-06-30、1975/6/30 或 1975年6月30日") -> dt.date:
+def _date(value, field: str, forms=WRITTEN_DATES, example: str = "1975-06-30、1975/6/30 或 1975年6月30日") -> dt.date:
     if not isinstance(value, str):
         raise _fail(field, f"应为日期，写作 {example}，现为 {quoted(value)}。")
-    text = value.strip()
-    match = next((m for m in (form.fullmatch(text) for form in forms) if m), None)
-    if match is None:
-        raise _fail(field, f"无法识别：{quoted(value)}。请写作 {example}。")
     try:
-        return dt.date(*(int(part) for part in match.groups()))
+        day = read_date(value, forms)
     except ValueError:
         raise _fail(field, f"不是有效日期：{quoted(value)}（日历上没有这一天）。") from None
+    if day is None:
+        raise _fail(field, f"无法识别：{quoted(value)}。请写作 {example}。")
+    return day
 
 
 def _amount(value, field: str, notice: Notice) -> Fraction:
@@ -398,10 +386,13 @@ def parse_person(raw, notice: Notice) -> Person:
         transferred = _year(transferred, transferred_field, notice, earliest=earliest)
         if application.year is not None and transferred > application.year:
             raise _fail(transferred_field, f"（{transferred}）晚于评审年度 {application.year}，请核对。")
+        youngest = notice.input_limits["min_age"]
+        if birth_date is not None and transferred < birth_date.year + youngest:
+            raise _fail(transferred_field, f"（{transferred}）时您还不满 {youngest} 周岁（出生日期 {cn_date(birth_date)}），请核对。")
 
     as_of = raw.get("as_of")
     if as_of is not None:
-        as_of = _date(as_of, "as_of", forms=(ISO_DATE,), example="2025-11-29")
+        as_of = _date(as_of, "as_of", forms=ISO_DATE, example="2025-11-29")
         limits = notice.input_limits
         if not limits["earliest_year"] <= as_of.year <= limits["latest_year"]:
             raise _fail("as_of", f"应在 {limits['earliest_year']}–{limits['latest_year']} 年之间，现为 {quoted(raw['as_of'])}。")
