@@ -11,10 +11,11 @@ report of its last check here, to add the preview rows and the marked workbook a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from rules_py.evaluate import evaluate
-from rules_py.person import InputError
+from rules_py.person import InputError, read_json_text
 
 _roster_kept: tuple[bytes, dict] | None = None
 
@@ -23,10 +24,16 @@ def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def evaluate_json(text: str) -> str:
-    """A person as JSON text -> ``{"result": ...}`` or ``{"error": {"field", "message"}}`` as JSON text."""
+def evaluate_json(text: str, as_of: str | None = None) -> str:
+    """A person as JSON text -> ``{"result": ...}`` or ``{"error": {"field", "message"}}`` as JSON text.
+
+    The day of the check (which training years are over) is the person's own ``as_of``, else
+    ``as_of`` given here, else today on the visitor's clock, as the CLI does."""
     try:
-        return _dumps({"result": evaluate(json.loads(text))})
+        person = read_json_text(text, "输入")
+        if isinstance(person, dict) and person.get("as_of") is None:
+            person = {**person, "as_of": as_of or dt.date.today().isoformat()}
+        return _dumps({"result": evaluate(person)})
     except InputError as error:
         return _dumps({"error": {"field": error.field, "message": error.message}})
 

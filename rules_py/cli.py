@@ -8,13 +8,15 @@ naming the field, never a traceback). Of ``roster``: 0 no errors, 1 errors found
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import re
 import sys
 
 from rules_py.evaluate import evaluate
 from rules_py.notice import DEFAULT_NOTICE, available_notices, load_notice
-from rules_py.person import InputError
+from rules_py.person import InputError, quoted, read_json_text
 from rules_py.wording import STATUS_NAMES
 
 EXIT_OK = 0
@@ -22,31 +24,82 @@ EXIT_BAD_INPUT = 2
 ROSTER_LINES = 200  # problems printed by the roster summary; --json and --annotate have them all
 
 
+USAGE = """用法：python -m rules_py check 个人信息.json [--json] [--as-of 2025-11-29]
+      python -m rules_py roster 花名册.xlsx [--json] [--annotate 标注版.xlsx]
+详细说明：python -m rules_py --help"""
+# argparse's own sentences (English), and how a person reads them.
+ARGUMENT_NAMES = {"command": "命令（check 或 roster）", "person": "个人信息 JSON 文件", "file": "花名册文件"}
+USAGE_ERRORS = (
+    (re.compile(r"the following arguments are required: (.+)"),
+     lambda m: "缺少" + "、".join(ARGUMENT_NAMES.get(a, a) for a in m[1].split(", ")) + "。"),
+    (re.compile(r"unrecognized arguments: (.+)"), lambda m: f"无法识别的参数：{quoted(m[1])}。"),
+    (re.compile(r"argument (\S+): invalid choice: '(.*)' \(choose from (.+)\)", re.S),
+     lambda m: f"{_argument(m[1])}无法识别：{quoted(m[2])}，可选：{m[3].replace(chr(39), '')}。"),
+    (re.compile(r"argument (\S+): expected one argument"), lambda m: f"选项 {m[1]} 后面要写一个值。"),
+    (re.compile(r"ambiguous option: (\S+)"), lambda m: f"选项 {quoted(m[1])} 不完整，可能指多个选项，请写全。"),
+    (re.compile(r"argument (\S+): (.+)", re.S), lambda m: f"选项 {m[1]}：{m[2]}"),
+)
+
+
+def _argument(name: str) -> str:
+    return f"选项 {name} 的值" if name.startswith("-") else ARGUMENT_NAMES.get(name, name)
+
+
+def usage_error_text(message: str) -> str:
+    """argparse's usage error in Chinese; anything unforeseen still gets a Chinese sentence."""
+    for pattern, say in USAGE_ERRORS:
+        match = pattern.fullmatch(message)
+        if match:
+            return say(match)
+    return "命令行参数有误。"
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors exit with our bad-input status and a Chinese hint."""
+    """argparse, but in Chinese: usage errors exit with our bad-input status and a Chinese hint."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, formatter_class=_Formatter, add_help=False, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本说明并退出")
 
     def error(self, message):
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"参数有误：{message}\n")
+        self.exit(EXIT_BAD_INPUT, f"参数有误：{usage_error_text(message)}\n{USAGE}\n")
+
+
+def _as_of(text: str) -> dt.date:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f"应为日期，写作 2025-11-29，现为 {quoted(text)}。")
 
 
 def _read_json(path: str):
+    source = "标准输入" if path == "-" else f"文件 {path} "
     try:
         if path == "-":
-            text = sys.stdin.read()
+            text = sys.stdin.buffer.read().decode("utf-8-sig")
         else:
             with open(path, encoding="utf-8-sig") as handle:
                 text = handle.read()
     except FileNotFoundError:
         raise InputError("", f"找不到文件：{path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError("", f"无法读取文件 {path}（应为 UTF-8 编码的 JSON 文本）：{error}") from None
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError) as error:  # bad JSON, a number too long, nesting too deep
-        name = "标准输入" if path == "-" else f"文件 {path}"
-        where = f"：第 {error.lineno} 行第 {error.colno} 列附近有误" if hasattr(error, "lineno") else ""
-        raise InputError("", f"{name}不是有效的 JSON{where}。") from None
+    except IsADirectoryError:
+        raise InputError("", f"{path} 是一个文件夹，请给出个人信息 JSON 文件。") from None
+    except PermissionError:
+        raise InputError("", f"没有权限读取文件 {path}。") from None
+    except UnicodeDecodeError:
+        raise InputError("", f"{source}不是 UTF-8 编码的文本；请用 UTF-8 编码另存后再试。") from None
+    except OSError:
+        raise InputError("", f"无法读取{source}。") from None
+    return read_json_text(text, source)
 
 
 def summary_lines(result: dict) -> list[str]:
@@ -54,7 +107,10 @@ def summary_lines(result: dict) -> list[str]:
     notice = result["notice"]
     cite = load_notice(notice["id"]).cite
     application = result["application"]
-    lines = [f"依据：{notice['title']}（{notice['issuer']}，{notice['issued']}）", ""]
+    lines = [f"依据：{notice['title']}（{notice['issuer']}，{notice['issued']}）"]
+    if result.get("as_of"):
+        lines.append(f"自查日期：{result['as_of']}")
+    lines.append("")
     lines.append(f"结论：{STATUS_NAMES[application['status']]}")
     lines.append(f"  {application['text']}")
     for exemption in application["exemptions"]:
@@ -76,6 +132,9 @@ def summary_lines(result: dict) -> list[str]:
 
 def _check(args) -> int:
     person = _read_json(args.person)
+    # The day of the check decides which training years are over: --as-of, the file's own, or today.
+    if isinstance(person, dict) and (args.as_of is not None or person.get("as_of") is None):
+        person = {**person, "as_of": (args.as_of or dt.date.today()).isoformat()}
     result = evaluate(person, args.notice)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -144,6 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="核对一个人的学时与申报要求")
     check.add_argument("person", help="个人信息 JSON 文件（- 表示标准输入）")
     check.add_argument("--json", action="store_true", help="输出完整的 JSON 结果")
+    check.add_argument("--as-of", type=_as_of, metavar="日期",
+                       help="自查日期（如 2025-11-29），决定哪些培训年度已结束；默认为今天")
     check.set_defaults(run=_check)
     roster = commands.add_parser("roster", help="检查填好的花名册（附件2，.xlsx）")
     roster.add_argument("file", help="花名册 .xlsx 文件")

@@ -5,6 +5,8 @@ An application in year N looks at a window of years ending in N (二（三）1: 
 when it applies to the person it either decides the status outright or narrows what is required.
 The engine tries every combination of the applicable rows and keeps the most favourable outcome,
 so an exemption can never make an outcome stricter, and it reports every row that applied.
+Met is said when met: the hours meeting the (narrowed) requirement come first, and a row that
+decides outright (not restrictive, not required) decides only when the hours fall short.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from rules_py.notice import Notice
 from rules_py.dates import age_on
 from rules_py.person import Application, Person
 
-# Most favourable first.
-STATUS_ORDER = ("not_required", "not_restrictive", "met", "not_met")
+# Most favourable first; "met" first because when the hours are there, that is what a person is told.
+STATUS_ORDER = ("met", "not_required", "not_restrictive", "not_met")
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,8 @@ def non_public_or_grassroots(person: Person, window, notice: Notice) -> Exemptio
     concerned = person.non_public_sector or person.grassroots_frontline
     if concerned and person.application.year in row["evaluation_years"]:
         return Exemption("non_public_or_grassroots", row["clause"], status="not_restrictive",
-                         facts={"non_public": person.non_public_sector,
-                                "grassroots": person.grassroots_frontline})
+                         facts={"non_public_sector": person.non_public_sector,
+                                "grassroots_frontline": person.grassroots_frontline})
     return None
 
 
@@ -134,6 +136,7 @@ def transferred_from_government(person: Person, window, notice: Notice) -> Exemp
     """二（五）5：转任当年参加评审不要求学时；非当年的，按转任实际年度完成。"""
     row = notice.exemptions["transferred_from_government"]
     year = person.transferred_from_government_year
+    # A transfer before the window leaves every year of it to complete: nothing changes.
     if year is None or not window or year > person.application.year or year < window[0]:
         return None
     if year == person.application.year:
@@ -167,9 +170,10 @@ EXEMPTION_ROWS = (
 
 
 def applicable_exemptions(person: Person, window: tuple[int, ...], notice: Notice) -> list[Exemption]:
-    if person.application.level not in notice.exemptions["applies_to_levels"]:
-        return []
-    found = (row(person, window, notice) for row in EXEMPTION_ROWS)
+    level = person.application.level
+    # Each row function is named after its row of the notice data (its code).
+    found = (row(person, window, notice) for row in EXEMPTION_ROWS
+             if level in notice.exemption_levels(row.__name__))
     return [exemption for exemption in found if exemption is not None]
 
 
@@ -201,7 +205,14 @@ def _outcome(application: Application, window: tuple[int, ...], rows: tuple[Exem
     if "not_required" in decided or not required:
         status, required, needed, missing = "not_required", (), 0, ()
     elif decided:
-        status, missing, reference_gaps = "not_restrictive", (), missing
+        # For reference only: every unmet year the person would otherwise still owe, leaving out the
+        # years that the narrowing rows waive (二（五）4–6), whether or not this combination uses them.
+        owed = frozenset(window)
+        for row in applicable:
+            if row.keep_years is not None:
+                owed &= row.keep_years
+        reference_gaps = tuple(statuses[y] for y in window if y in owed and not statuses[y].met)
+        status, missing = "not_restrictive", ()
     else:
         status = "met" if not missing else "not_met"
     clauses = [_window_clause(application, notice)]

@@ -16,6 +16,15 @@ DEFAULT_NOTICE = "songshan-2025"
 
 LEVELS = ("senior", "intermediate", "junior", "assessment", "none")
 SUBJECTS = ("public", "professional")
+# The Chinese a person reads for each code (messages never show a bare code).
+LEVEL_NAMES = {
+    "senior": "高级职称评审",
+    "intermediate": "中级职称评审",
+    "junior": "初级职称评审",
+    "assessment": "考核认定职称",
+    "none": "不申报",
+}
+SUBJECT_NAMES = {"public": "公需科目", "professional": "专业科目"}
 
 
 class NoticeDataError(ValueError):
@@ -110,6 +119,15 @@ class Notice:
     def input_limits(self) -> dict:
         return self.data["input_limits"]
 
+    @property
+    def epidemic_policy_years(self) -> tuple[int, ...]:
+        return tuple(self.exemptions["epidemic_frontline"]["policy_years"])
+
+    def exemption_levels(self, code: str) -> tuple[str, ...]:
+        """The levels a row of 二（五） covers: its own list, else the section's (职称评审)."""
+        row = self.exemptions[code]
+        return tuple(row.get("applies_to_levels", self.exemptions["applies_to_levels"]))
+
     def age_reference_date(self, year: int) -> dt.date:
         month, day = (int(part) for part in self.exemptions["age_reference"].split("-"))
         return dt.date(year, month, day)
@@ -154,6 +172,13 @@ def _validate(notice: Notice) -> None:
     year = data["training_year"]
     if not (year["start"] <= year["end"] and year["start"].year == year["year"]):
         raise NoticeDataError("training year dates are inconsistent")
+    limits = data["input_limits"]
+    policy = data["exemptions"]["epidemic_frontline"].get("policy_years", [])
+    if not policy or not all(limits["earliest_year"] <= y <= limits["latest_year"] for y in policy):
+        raise NoticeDataError("epidemic_frontline.policy_years must name years within the input limits")
+    for code, row in data["exemptions"].items():
+        if isinstance(row, dict) and not set(row.get("applies_to_levels", [])) <= set(LEVELS):
+            raise NoticeDataError(f"exemption {code}: unknown level in applies_to_levels")
 
 
 @lru_cache(maxsize=None)

@@ -12,16 +12,7 @@ from rules_py.compliance import YearStatus
 from rules_py.dates import cn_date
 from rules_py.eligibility import Exemption, Outcome
 from rules_py.hours import NotCredited
-from rules_py.notice import Notice
-
-LEVEL_NAMES = {
-    "senior": "高级职称评审",
-    "intermediate": "中级职称评审",
-    "junior": "初级职称评审",
-    "assessment": "考核认定职称",
-    "none": "不申报",
-}
-SUBJECT_NAMES = {"public": "公需科目", "professional": "专业科目"}
+from rules_py.notice import LEVEL_NAMES, SUBJECT_NAMES, Notice  # noqa: F401  (LEVEL_NAMES: read from here too)
 STATUS_NAMES = {
     "met": "已满足",
     "not_met": "尚未满足",
@@ -87,7 +78,22 @@ def application_text(outcome: Outcome, notice: Notice) -> str:
 
 
 def exemption_text(exemption: Exemption, outcome: Outcome, notice: Notice) -> str:
+    text = _exemption_sentence(exemption, outcome, notice)
+    if exemption.status and outcome.status == "met":
+        text += "您的学时已满足要求，此项同样适用。"
+    return text
+
+
+def narrowing_combined(outcome: Outcome) -> list[Exemption]:
+    """The rows that narrow the window together in this outcome, when there are two or more: their
+    years are then said once, combined (evaluate's window_combined message), not row by row."""
+    used = [e for e in outcome.exemptions if e.code in outcome.applied and e.keep_years is not None]
+    return used if len(used) >= 2 else []
+
+
+def _exemption_sentence(exemption: Exemption, outcome: Outcome, notice: Notice) -> str:
     facts = exemption.facts
+    combined = exemption in narrowing_combined(outcome)
     reference = cn_date(notice.age_reference_date(outcome.year)) if outcome.year else ""
     if exemption.code == "age_not_restrictive":
         return (f"截至 {reference}，您满 {facts['age']} 周岁（{facts['sex']}满 {facts['threshold']} 周岁即适用），"
@@ -96,7 +102,7 @@ def exemption_text(exemption: Exemption, outcome: Outcome, notice: Notice) -> st
         return (f"截至 {reference}，您满 {facts['age']} 周岁（{facts['sex']}满 {facts['threshold']} 周岁即适用），"
                 f"{years_list(facts['window'])}中完成 {exemption.years_needed} 个年度的学时要求即可。")
     if exemption.code == "non_public_or_grassroots":
-        where = "非公有制经济领域" if facts["non_public"] else "苏木、乡镇等基层一线"
+        where = "和".join(CIRCUMSTANCE_NAMES[code] for code, declared in facts.items() if declared)
         return (f"您在{where}工作，参加 {outcome.year} 年度职称评审时继续教育学时不作为限制性条件，"
                 "相关学习经历作为评审参考因素。")
     if exemption.code == "postdoc":
@@ -106,9 +112,13 @@ def exemption_text(exemption: Exemption, outcome: Outcome, notice: Notice) -> st
     if exemption.code == "transferred_from_government":
         if exemption.status:
             return f"您于 {facts['year']} 年从党政机关转任，当年参加职称评审，不要求继续教育学时。"
+        if combined:
+            return f"您于 {facts['year']} 年从党政机关转任，按转任实际年度（{facts['year'] + 1} 年起）计算。"
         return (f"您于 {facts['year']} 年从党政机关转任，按转任实际年度完成"
                 f" {years_list(facts['years'])}度的学时要求即可。")
     if exemption.code == "exceptional":
+        if combined:
+            return f"破格申报，按实际任职年限（{facts['years_in_post']} 年）计算。"
         return (f"破格申报，按实际任职年限（{facts['years_in_post']} 年）完成"
                 f" {years_list(facts['years'])}度的学时要求。")
     raise ValueError(f"no wording for exemption {exemption.code}")

@@ -151,10 +151,21 @@ def test_case(case):
     if "application_clauses" in expect:
         assert set(app["clauses"]) == set(expect["application_clauses"])
 
-    if "messages_include" in expect:
-        codes = {m["code"] for m in result["messages"]}
-        for code in expect["messages_include"]:
-            assert code in codes, f"message {code} not among {sorted(codes)}"
+    codes = {m["code"] for m in result["messages"]}
+    for code in expect.get("messages_include", []):
+        assert code in codes, f"message {code} not among {sorted(codes)}"
+    for code in expect.get("messages_exclude", []):
+        assert code not in codes, f"message {code} should not be given"
+    warnings = {m["code"] for m in result["messages"] if m["level"] == "warning"}
+    for code in expect.get("warnings_include", []):
+        assert code in warnings, f"warning {code} not among {sorted(warnings)}"
+    if "reference_missing_years" in expect:
+        assert [m["year"] for m in app["reference_missing"]] == expect["reference_missing_years"]
+    text = all_text(result)
+    for words in expect.get("text_include", []):
+        assert words in text, f"{words!r} is not said: {text}"
+    for words in expect.get("text_exclude", []):
+        assert words not in text, f"{words!r} should not be said: {text}"
 
     years = {y["year"]: y for y in result["years"]}
     if "years_listed" in expect:
@@ -184,6 +195,14 @@ def test_case(case):
                 assert_hours(g["hours"], w["hours"], f"{where} credit {w['activity']}.hours")
 
 
+def all_text(result: dict) -> str:
+    """Everything a person reads in a result, one sentence a line."""
+    app = result["application"]
+    lines = [app["text"], *(e["text"] for e in app["exemptions"]), *(m["text"] for m in app["reference_missing"])]
+    lines += [m["text"] for m in result["messages"]] + [y["text"] for y in result["years"]]
+    return "\n".join(lines)
+
+
 @pytest.mark.parametrize("case", ERROR_CASES, ids=[c["id"] for c in ERROR_CASES])
 def test_bad_input(case):
     evaluate, InputError = _engine()
@@ -196,6 +215,10 @@ def test_bad_input(case):
     assert error.field in fields, f"field {error.field!r}, expected one of {fields}"
     assert CJK.search(error.message), f"message is not Chinese: {error.message!r}"
     assert CJK.search(str(error)), f"str(error) is not Chinese: {error!s}"
+    for words in case["expect"].get("error_message_include", []):
+        assert words in error.message, f"{words!r} not in {error.message!r}"
+    for words in case["expect"].get("error_message_exclude", []):
+        assert words not in error.message, f"{words!r} in {error.message!r}"
 
 
 @pytest.mark.parametrize("raw", [None, [], "person", 42], ids=["none", "list", "str", "int"])

@@ -1,6 +1,8 @@
 """The command line as a person uses it: exit codes, Chinese messages, no tracebacks."""
 
+import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +50,11 @@ def test_summary_is_chinese_and_names_the_clause():
                  "第 1 条培训记录的「科目」必须填写", id="unit-training-without-subject"),
     pytest.param("not json", "标准输入不是有效的 JSON", id="not-json"),
     pytest.param("[1, 2]", "输入应为一个对象", id="json-not-an-object"),
-    pytest.param("[" * 100_000 + "]" * 100_000, "标准输入不是有效的 JSON", id="nesting-too-deep"),
+    pytest.param("[" * 100_000 + "]" * 100_000, "JSON 嵌套超过", id="nesting-too-deep"),
+    pytest.param('{"activities": [{"year": 2025, "kind": "seminar", "hours": 1' + "0" * 5000 + '}]}',
+                 "数字过长", id="number-too-long"),
+    pytest.param('{"activities": [{"year": 2025, "kind": "' + "x" * 500 + '", "hours": 3}]}',
+                 "x" * 40 + "…", id="long-value-cut"),
     # A string like this would make an exact Fraction build a 10**99999999 integer and hang.
     pytest.param('{"activities": [{"year": 2025, "kind": "seminar", "hours": "1e99999999"}]}',
                  "第 1 条培训记录的「学时」应为数字", id="hours-as-exponent-string"),
@@ -62,6 +68,66 @@ def test_bad_input_exits_2_with_a_chinese_message(stdin, expected):
     assert done.returncode == 2
     assert expected in done.stderr
     assert "Traceback" not in done.stderr
+
+
+ENGLISH_WORDS = re.compile(r"\b(usage|error|argument|arguments|required|invalid|choose|unrecognized|"
+                           r"Traceback|codec|decode|directory)\b", re.I)
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param([], id="no-command"),
+    pytest.param(["check"], id="no-file"),
+    pytest.param(["frobnicate"], id="unknown-command"),
+    pytest.param(["check", "a.json", "b.json"], id="extra-argument"),
+    pytest.param(["check", "a.json", "--bogus"], id="unknown-option"),
+    pytest.param(["check", "a.json", "--as-of"], id="option-without-value"),
+    pytest.param(["check", "a.json", "--as-of", "2025/11/29"], id="as-of-not-iso"),
+    pytest.param(["--notice", "nowhere-2099", "check", "a.json"], id="unknown-notice"),
+])
+def test_usage_errors_are_chinese(args):
+    done = run_cli(*args)
+    assert done.returncode == 2
+    assert "参数有误：" in done.stderr and "用法：" in done.stderr
+    assert not ENGLISH_WORDS.search(done.stderr), done.stderr
+
+
+def test_file_not_utf8_and_directory_are_chinese(tmp_path):
+    gbk = tmp_path / "person.json"
+    gbk.write_bytes('{"sex": "男"}'.encode("gbk"))
+    for path, expected in ((gbk, "不是 UTF-8 编码"), (tmp_path, "是一个文件夹")):
+        done = run_cli("check", str(path))
+        assert done.returncode == 2
+        assert expected in done.stderr
+        assert not ENGLISH_WORDS.search(done.stderr), done.stderr
+
+
+def test_deep_nesting_gives_the_same_message_in_the_browser():
+    from rules_py.browser import evaluate_json
+
+    person = '{"application": ' * 2000 + "{}" + "}" * 2000
+    done = run_cli("check", "-", stdin=person)
+    assert done.returncode == 2
+    browser = json.loads(evaluate_json(person))
+    assert "error" in browser, browser
+    assert done.stderr.strip() == f"输入有误：{browser['error']['message']}"
+    assert "嵌套" in browser["error"]["message"]
+
+
+def test_as_of_is_today_unless_given():
+    done = run_cli("check", str(EXAMPLE), "--json")
+    assert json.loads(done.stdout)["as_of"] == dt.date.today().isoformat()
+    done = run_cli("check", str(EXAMPLE), "--json", "--as-of", "2026-11-29")
+    assert json.loads(done.stdout)["as_of"] == "2026-11-29"
+    assert "自查日期：2026-11-29" in run_cli("check", str(EXAMPLE), "--as-of", "2026-11-29").stdout
+
+
+def test_a_finished_year_is_never_called_completable():
+    person = json.dumps({"sex": "female", "birth_date": "1988-03-03",
+                         "application": {"level": "junior", "year": 2025}, "activities": []})
+    late = run_cli("check", "-", "--as-of", "2026-11-29", stdin=person).stdout
+    assert "2025 年度的培训已于 2025年12月31日截止" in late and "尚未结束" not in late
+    early = run_cli("check", "-", "--as-of", "2025-11-29", stdin=person).stdout
+    assert "提交申报材料之前" in early and "年底前" not in early
 
 
 def test_missing_file_and_unknown_command_exit_2():

@@ -31,14 +31,17 @@ NEEDS_SUBJECT = ("unit_training", "other")
 LEVELS = ("senior", "intermediate", "junior", "assessment", "none")
 FLAGS = ("public_institution", "non_public_sector", "grassroots_frontline", "postdoc_qualifies",
          "high_skilled_talent", "primary_secondary_teacher")
-# Status order of the semantics: not_required > not_restrictive > met > not_met.
-RANK = {"not_met": 0, "met": 1, "not_restrictive": 2, "not_required": 3}
+# Status order of the semantics (DESIGN §3, "met is said when met"): met > not_required > not_restrictive
+# > not_met. An outright exemption decides only when the hours fall short.
+RANK = {"not_met": 0, "not_restrictive": 1, "not_required": 2, "met": 3}
+# The years the epidemic-prevention title policy covered (notice data); other years are refused.
+EPIDEMIC_YEARS = (2020, 2021, 2022, 2023)
 MINUTES_PER_HOUR = 45
 PUBLIC_REQUIRED, PROFESSIONAL_REQUIRED = 30, 60
 
 # -- strategies --------------------------------------------------------------------------------------
 
-application_years = st.sampled_from([2024, 2025, 2025, 2025, 2026, 2027])
+application_years = st.sampled_from([2023, 2024, 2025, 2025, 2025, 2026, 2027])
 
 # Hours as printed on certificates: whole numbers most of the time, otherwise tenths (29.5, 0.1 …).
 certificate_hours = st.one_of(
@@ -85,7 +88,7 @@ def persons(draw, levels=st.sampled_from(LEVELS), max_activities=8):
         application["assessment_years"] = draw(st.integers(min_value=0, max_value=3))
     circumstances = {flag: draw(st.booleans()) for flag in FLAGS}
     circumstances["epidemic_frontline_years"] = draw(
-        st.lists(st.integers(min_value=year - 3, max_value=year), max_size=2, unique=True))
+        st.lists(st.sampled_from(EPIDEMIC_YEARS), max_size=2, unique=True))
     circumstances["transferred_from_government_year"] = draw(
         st.one_of(st.none(), st.integers(min_value=year - 4, max_value=year)))
     near = st.integers(min_value=year - 3, max_value=year + 1)
@@ -185,8 +188,11 @@ def test_result_is_consistent(person):
         assert gap["public"] == entry["public_missing"] and gap["professional"] == entry["professional_missing"]
         assert gap["public"] or gap["professional"], "only years with a gap are missing"
     applied = [e for e in app.get("exemptions", []) if e["applied"]]
-    if person["application"]["level"] in ("assessment", "none"):
-        assert app.get("exemptions", []) == [], "二（五） reductions apply to 职称评审 only"
+    level = person["application"]["level"]
+    if level == "none":
+        assert app.get("exemptions", []) == [], "二（五） reductions apply to applications only"
+    if level == "assessment":  # 二（五）4 says "在申报职称时" and covers 考核认定; the other rows say 职称评审
+        assert {e["code"] for e in app.get("exemptions", [])} <= {"epidemic_frontline"}
     if app["status"] == "not_met" and person["application"]["level"] != "none":
         assert app["missing"], "not met, so something must be missing"
     assert all(e["clause"].startswith("s2-5-") for e in applied)
@@ -271,7 +277,7 @@ def switch_on(person: dict, which: str, offset: int) -> dict:
         circumstances[which] = True
     elif which == "epidemic_year":
         years = set(circumstances.get("epidemic_frontline_years") or [])
-        circumstances["epidemic_frontline_years"] = sorted(years | {year - offset % 4})
+        circumstances["epidemic_frontline_years"] = sorted(years | {EPIDEMIC_YEARS[offset % len(EPIDEMIC_YEARS)]})
     elif which == "transferred":
         if circumstances.get("transferred_from_government_year") is None:
             circumstances["transferred_from_government_year"] = year - offset % 5
@@ -444,3 +450,39 @@ def _at(node, path):
     for key in path:
         node = node[key]
     return node
+
+
+# -- met is said when met; a year that has ended is never completable (DESIGN §3, §4) ----------------
+
+@SETTINGS
+@given(persons(levels=st.sampled_from(["senior", "intermediate", "junior"])))
+@example({"sex": "male", "birth_date": "1969-05-05", "application": {"level": "senior", "year": 2025},
+          "circumstances": {"postdoc_qualifies": True, "non_public_sector": True},
+          "activities": [{"year": y, "kind": k, "hours": h} for y in (2023, 2024, 2025)
+                         for k, h in (("public_online", 30), ("professional_online", 60))]})
+def test_met_is_said_when_met(person):
+    result = evaluate(copy.deepcopy(person))
+    app = result["application"]
+    window = range(person["application"]["year"] - (0 if app["level"] == "junior" else 2),
+                   person["application"]["year"] + 1)
+    if all(year_map(result)[y]["met"] for y in window):
+        assert app["status"] == "met", "every year of the window is complete, so the answer is met"
+    if app["status"] == "met":  # outright exemptions are listed as also applying, never as deciding
+        assert not any(e["applied"] for e in app["exemptions"]
+                       if e["code"] in ("age_not_restrictive", "non_public_or_grassroots", "postdoc"))
+
+
+@SETTINGS
+@given(persons(levels=st.sampled_from(["senior", "intermediate", "junior", "assessment"])),
+       st.dates(min_value=dt.date(2022, 1, 1), max_value=dt.date(2029, 12, 31)))
+def test_a_year_that_has_ended_is_never_completable(person, as_of):
+    result = evaluate({**copy.deepcopy(person), "as_of": as_of.isoformat()})
+    assert result["as_of"] == as_of.isoformat()
+    codes = {m["code"] for m in result["messages"]}
+    year = person["application"]["year"]
+    if as_of > dt.date(year, 12, 31):
+        assert "current_year_open" not in codes
+    else:
+        assert "year_over" not in codes
+    if {"current_year_open", "year_over"} & codes:
+        assert any(gap["year"] == year for gap in result["application"]["missing"])
