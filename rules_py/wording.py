@@ -119,3 +119,32 @@ def not_credited_text(item: NotCredited, notice: Notice) -> str:
     condition = CONDITION_NAMES[item.missing_condition]
     return (f"第 {item.activity + 1} 条培训记录（{label}）未计入 {item.year} 年学时："
             f"{notice.cite(item.clause)} 只适用于{condition}。")
+
+
+# -- worded fields the pages show (added to the result, never replacing a key) ------------------
+
+SEVERITY_NAMES = {"error": "错误", "warning": "提醒"}
+
+
+def year_hours_text(year: dict) -> dict:
+    """A year block's hours worded for the page's meters: amounts round down, gaps up (``hours``).
+    The block holds numbers (evaluate.number), read back exactly from their shortest decimal form."""
+    def exact(value) -> Fraction:
+        return Fraction(repr(value))
+
+    return {"public": hours(exact(year["public"])),
+            "professional": hours(exact(year["professional"])),
+            "public_missing": hours(exact(year["public_missing"]), round_up=True),
+            "professional_missing": hours(exact(year["professional_missing"]), round_up=True)}
+
+
+def add_page_words(result: dict, today) -> dict:
+    """The keys the self-check page shows as they are: each year's ``hours_text``, the notice's
+    ``issued_text`` and the day of the check, ``checked_on_text``. Adds keys only."""
+    import datetime as dt
+
+    for year in result["years"]:
+        year["hours_text"] = year_hours_text(year)
+    result["notice"]["issued_text"] = cn_date(dt.date.fromisoformat(result["notice"]["issued"]))
+    result["checked_on_text"] = cn_date(today)
+    return result
