@@ -26,19 +26,9 @@ def _dumps(data) -> str:
 def evaluate_json(text: str) -> str:
     """A person as JSON text -> ``{"result": ...}`` or ``{"error": {"field", "message"}}`` as JSON text."""
     try:
-        return _dumps({"result": _with_page_words(evaluate(json.loads(text)))})
+        return _dumps({"result": evaluate(json.loads(text))})
     except InputError as error:
         return _dumps({"error": {"field": error.field, "message": error.message}})
-
-
-def _with_page_words(result: dict) -> dict:
-    """The result with the worded fields the page shows as they are (wording.add_page_words); the
-    day of the check is this device's day."""
-    import datetime as dt
-
-    from rules_py.wording import add_page_words
-
-    return add_page_words(result, dt.date.today())
 
 
 def preload(name: str) -> None:

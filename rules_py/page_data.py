@@ -9,6 +9,8 @@ no hours or dates. Pure: no I/O beyond reading the notice data.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rules_py.dates import cn_date
 from rules_py.eligibility import base_window
 from rules_py.notice import Notice, load_notice
@@ -40,6 +42,12 @@ SUBJECT_SHORT_NAMES = {"public": "公需", "professional": "专业"}
 
 assert set(FORM_FIELDS) <= set(FIELD_NAMES), "FORM_FIELDS names a path the engine does not know"
 assert set(ACTIVITY_FORM_PARTS) == set(ACTIVITY_FIELD_NAMES), "every activity field needs its form part"
+
+
+def date_template() -> str:
+    """``cn_date`` with {year}, {month} and {day} for its numbers: the pattern of the one date only
+    the browser knows, the day of a check."""
+    return cn_date(dt.date(1999, 11, 22)).replace("1999", "{year}").replace("11", "{month}").replace("22", "{day}")
 
 
 def application_years(notice: Notice) -> list[int]:
@@ -107,6 +115,7 @@ def notice_data(notice_id: str) -> dict:
         "issuer": data["issuer"],
         "issued": notice.issued.isoformat(),
         "issued_text": cn_date(notice.issued),
+        "date_template": date_template(),
         "rules_version": notice.rules_version,
         "year": notice.year,
         "enquiry_phone": data.get("enquiry_phone"),

@@ -126,25 +126,10 @@ def not_credited_text(item: NotCredited, notice: Notice) -> str:
 SEVERITY_NAMES = {"error": "错误", "warning": "提醒"}
 
 
-def year_hours_text(year: dict) -> dict:
-    """A year block's hours worded for the page's meters: amounts round down, gaps up (``hours``).
-    The block holds numbers (evaluate.number), read back exactly from their shortest decimal form."""
-    def exact(value) -> Fraction:
-        return Fraction(repr(value))
-
-    return {"public": hours(exact(year["public"])),
-            "professional": hours(exact(year["professional"])),
-            "public_missing": hours(exact(year["public_missing"]), round_up=True),
-            "professional_missing": hours(exact(year["professional_missing"]), round_up=True)}
-
-
-def add_page_words(result: dict, today) -> dict:
-    """The keys the self-check page shows as they are: each year's ``hours_text``, the notice's
-    ``issued_text`` and the day of the check, ``checked_on_text``. Adds keys only."""
-    import datetime as dt
-
-    for year in result["years"]:
-        year["hours_text"] = year_hours_text(year)
-    result["notice"]["issued_text"] = cn_date(dt.date.fromisoformat(result["notice"]["issued"]))
-    result["checked_on_text"] = cn_date(today)
-    return result
+def year_hours_text(status: YearStatus) -> dict:
+    """A year's hours worded for the page's meters (the result's ``hours_text``): amounts round
+    down, gaps up, as in every sentence (``hours``)."""
+    return {"public": hours(status.public),
+            "professional": hours(status.professional),
+            "public_missing": hours(status.public_missing, round_up=True),
+            "professional_missing": hours(status.professional_missing, round_up=True)}
