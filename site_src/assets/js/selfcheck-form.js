@@ -140,7 +140,6 @@ function clearAll(page) {
   page.answers = blankAnswers(page.notice);
   page.restoreProblem = null;
   page.autoUpdate = false;
-  page.lastRun = null;
   page.resultBox.replaceChildren();
   page.formError.hidden = true;
   renderForm(page);

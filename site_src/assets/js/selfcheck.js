@@ -51,7 +51,6 @@ async function check(page, { quiet = false } = {}) {
   }
   try {
     const result = await evaluate(person);
-    page.lastRun = { person, result };
     page.answers.checked = true;
     page.autoUpdate = true;
     saveAnswers(page);
@@ -68,11 +67,17 @@ async function loadNotice(noticeId) {
   return response.json();
 }
 
-/** This page's state. Written by the build (templates/selfcheck.md.j2): data-notice, data-storage-key. */
+/**
+ * This page's state: the page data (`notice`), the answers and how they were restored and saved
+ * (`answers`, `restoreProblem`, `storageWorks`, under `storageKey`, the root's data-storage-key
+ * written by templates/selfcheck.md.j2), whether a change checks again (`autoUpdate`,
+ * `updateTimer`), the 清除 button's confirmation timer (`clearArmed`), the elements (`root`, `form`,
+ * `formError`, `resultBox`), `evaluate` (the engine) and `changed(rerender)` (selfcheck-form.js).
+ */
 function newPage(notice) {
   const page = {
     root, notice, storageKey: root.dataset.storageKey, evaluate,
-    answers: null, restoreProblem: null, storageWorks: true, lastRun: null,
+    answers: null, restoreProblem: null, storageWorks: true,
     autoUpdate: false, updateTimer: null, clearArmed: null,
     resultBox: h("section", { class: "sc-results", id: "sc-results", "aria-label": "自查结果" }),
   };
