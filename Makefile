@@ -13,6 +13,7 @@ site: $(DEPS) $(NPM)
 
 test: $(DEPS) $(NPM) system-packages
 	$(PY) -m pytest
+	PYTHON=$(PY) node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON --test --test-timeout=60000 tests/js/
 
 # What a visitor waits for, measured side by side with its references (benchmarks/run.py, ~10 min
 # on 2 cores): writes BENCHMARKS.md and benchmarks/results.json. Rebuilds site/ as its first step.

@@ -38,6 +38,7 @@ def _year_block(status: YearStatus, notice: Notice) -> dict:
                           "text": wording.not_credited_text(n, notice)} for n in status.not_credited],
         "clauses": status.clauses,
         "text": wording.year_text(status),
+        "hours_text": wording.year_hours_text(status),
     }
 
 

@@ -129,3 +129,17 @@ def not_credited_text(item: NotCredited, notice: Notice) -> str:
     condition = CONDITION_NAMES[item.missing_condition]
     return (f"第 {item.activity + 1} 条培训记录（{label}）未计入 {item.year} 年学时："
             f"{notice.cite(item.clause)} 只适用于{condition}。")
+
+
+# -- worded fields the pages show (added to the result, never replacing a key) ------------------
+
+SEVERITY_NAMES = {"error": "错误", "warning": "提醒"}
+
+
+def year_hours_text(status: YearStatus) -> dict:
+    """A year's hours worded for the page's meters (the result's ``hours_text``): amounts round
+    down, gaps up, as in every sentence (``hours``)."""
+    return {"public": hours(status.public),
+            "professional": hours(status.professional),
+            "public_missing": hours(status.public_missing, round_up=True),
+            "professional_missing": hours(status.professional_missing, round_up=True)}

@@ -225,60 +225,15 @@ def _dumps(data) -> bytes:
 # -- the form's notice data --------------------------------------------------------------------
 
 def notice_data(notice_id: str) -> dict:
-    """What the self-check form shows before the engine has loaded: labels, clauses, thresholds."""
-    from rules_py.notice import load_notice
-    from rules_py.wording import LEVEL_NAMES, STATUS_NAMES
+    from rules_py.page_data import notice_data
 
-    notice = load_notice(notice_id)
-    data = notice.data
-    exemptions = notice.exemptions
-    return {
-        "id": notice.id,
-        "title": notice.title,
-        "issuer": data["issuer"],
-        "issued": notice.issued.isoformat(),
-        "rules_version": notice.rules_version,
-        "year": notice.year,
-        "enquiry_phone": data.get("enquiry_phone"),
-        "requirements": {"public": notice.requirements["public_hours"],
-                         "professional": notice.requirements["professional_hours"],
-                         "clause": notice.requirements["clause"]},
-        "minutes_per_hour": notice.minutes_per_hour,
-        "conversion_clause": data["conversion"]["clause"],
-        "levels": {code: {"label": label, "window": notice.windows.get(code)}
-                   for code, label in LEVEL_NAMES.items()},
-        "window_clause": notice.windows["clause"],
-        "assessment": {"clause": notice.assessment["clause"], "hint": notice.assessment.get("hint", {})},
-        "statuses": STATUS_NAMES,
-        "kinds": [{"code": code, "label": spec["label"], "subject": spec["subject"],
-                   "requires": spec.get("requires"), "clause": spec["clause"],
-                   "completes_requirement": bool(spec.get("completes_requirement"))}
-                  for code, spec in notice.activity_kinds.items()],
-        "exemptions": {code: {key: value for key, value in spec.items() if key != "quote"}
-                       for code, spec in exemptions.items() if isinstance(spec, dict)},
-        "input_limits": notice.input_limits,
-        "clauses": {cid: {"label": c.label, "title": c.title, "citation": c.citation}
-                    for cid, c in notice.clauses.items()},
-    }
+    return notice_data(notice_id)
 
 
 def roster_data(notice_id: str) -> dict:
-    """What the roster page needs before a file is checked: the limits (a file over the size limit
-    is refused before it reaches the worker), every code's title and explanation, the columns."""
-    from rules_py.forms import form_by_id
-    from rules_py.notice import load_notice
-    from rules_py.roster import ROSTER_FORM, describe_codes
+    from rules_py.page_data import roster_data
 
-    notice = load_notice(notice_id)
-    codes = describe_codes()
-    return {
-        "notice": notice.id,
-        "limits": codes["limits"],
-        "problems": codes["problems"],
-        "fatal": codes["fatal"],
-        "columns": {column.key: column.header for column in form_by_id(notice, ROSTER_FORM).columns},
-        "deadline": notice.data["filing"]["roster_deadline"].isoformat(),
-    }
+    return roster_data(notice_id)
 
 
 # -- the step ---------------------------------------------------------------------------------

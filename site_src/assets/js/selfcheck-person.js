@@ -1,0 +1,119 @@
+// 学时自查: the person object the engine evaluates, built from the form's answers, and the form's
+// own first checks. Pure: `answers` is the form state (selfcheck-answers.js), `notice` the page
+// data (rules_py/page_data.py), which knows the levels, kinds and field paths.
+
+/** A number typed by a person (full-width digits and 。 allowed); null when empty, NaN when not a number. */
+export function toNumber(text) {
+  const cleaned = String(text ?? "")
+    .trim()
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[．。]/g, ".");
+  if (cleaned === "") return null;
+  return /^\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : NaN;
+}
+
+export function kindSpec(notice, code) {
+  return notice.kinds.find((k) => k.code === code);
+}
+
+/** The clause of the training kind that counts only for people in `circumstance`. */
+export function clauseRequiring(notice, circumstance) {
+  return notice.kinds.find((k) => k.requires === circumstance)?.clause;
+}
+
+export function rowIsEmpty(row) {
+  return !row.kind && String(row.amount).trim() === "";
+}
+
+function activityOf(notice, row) {
+  const activity = { year: Number(row.year), kind: row.kind };
+  if (kindSpec(notice, row.kind)?.subject === "input") activity.subject = row.subject || null;
+  const amount = toNumber(row.amount);
+  if (amount !== null) activity[row.unit === "minutes" ? "minutes" : "hours"] = amount;
+  return activity;
+}
+
+/** The person object of the engine's interface, from the form's answers. */
+export function buildPerson(answers, notice) {
+  const level = notice.levels[answers.level] || {};
+  const year = toNumber(answers.year);
+  const exceptional = Boolean(level.evaluation) && answers.exceptional;
+  const person = {
+    sex: answers.sex || null,
+    birth_date: answers.birth_date || null,
+    application: {
+      level: answers.level,
+      year: Number.isNaN(year) ? answers.year : year,
+      exceptional,
+      years_in_post: exceptional ? toNumber(answers.years_in_post) : null,
+      assessment_years: level.asks_assessment_years ? toNumber(answers.assessment_years) : null,
+    },
+    circumstances: {
+      public_institution: answers.unit === "public_institution",
+      non_public_sector: answers.unit === "non_public_sector",
+      grassroots_frontline: answers.grassroots_frontline,
+      postdoc_qualifies: answers.postdoc_qualifies,
+      epidemic_frontline_years: answers.epidemic ? [...answers.epidemic_years].sort() : [],
+      transferred_from_government_year: answers.transferred ? toNumber(answers.transferred_year) : null,
+      high_skilled_talent: answers.high_skilled_talent,
+      primary_secondary_teacher: answers.primary_secondary_teacher,
+    },
+    activities: answers.activities.filter((row) => !rowIsEmpty(row)).map((row) => activityOf(notice, row)),
+  };
+  if (!person.sex) delete person.sex;
+  if (!person.birth_date) delete person.birth_date;
+  return person;
+}
+
+function rowProblem(notice, row, index) {
+  const spec = kindSpec(notice, row.kind);
+  const where = `第 ${index + 1} 条培训记录`;
+  const unit = row.unit === "minutes" ? "分钟数" : "学时";
+  if (!spec) return { path: `row-${index}-kind`, message: `请为${where}选择培训类型。` };
+  if (spec.subject === "input" && !row.subject) {
+    return { path: `row-${index}-subject`, message: `请为${where}选择计入公需科目还是专业科目。` };
+  }
+  const amount = toNumber(row.amount);
+  if (Number.isNaN(amount)) return { path: `row-${index}-amount`, message: `${where}的${unit}请填写数字，例如 12 或 7.5。` };
+  if (amount === null && !spec.completes_requirement) {
+    return { path: `row-${index}-amount`, message: `请填写${where}的${unit}。` };
+  }
+  return null;
+}
+
+const NUMBER_FIELDS = [["year", "申报年度"], ["assessment_years", "考核认定要求年限"],
+  ["years_in_post", "实际任职年限"], ["transferred_year", "转任年度"]];
+
+/**
+ * The first thing the person still has to fill in, {path, message} (path: the form's data-path),
+ * or null; checked here so the engine never sees "NaN".
+ */
+export function formProblem(answers, notice) {
+  for (const [index, row] of answers.activities.entries()) {
+    const problem = rowIsEmpty(row) ? null : rowProblem(notice, row, index);
+    if (problem) return problem;
+  }
+  for (const [key, label] of NUMBER_FIELDS) {
+    if (Number.isNaN(toNumber(answers[key]))) return { path: key, message: `「${label}」请填写数字。` };
+  }
+  if (answers.transferred && toNumber(answers.transferred_year) === null) {
+    return { path: "transferred_year", message: "请填写从党政机关转任的年度，例如 2023。" };
+  }
+  if (answers.epidemic && !answers.epidemic_years.length) {
+    return { path: "epidemic", message: "请勾选疫情防控一线的年度。" };
+  }
+  return null;
+}
+
+/**
+ * The form control (its data-path) that holds the engine's field path ("activities[2].hours"),
+ * or null. The engine counts only the rows that are not empty.
+ */
+export function pathForField(field, answers, notice) {
+  const match = /^activities\[(\d+)\]\.(\w+)/.exec(field || "");
+  if (!match) return notice.form_fields[field] || null;
+  let seen = -1;
+  const index = answers.activities.findIndex((row) => !rowIsEmpty(row) && ++seen === Number(match[1]));
+  const part = notice.activity_form_parts[match[2]] || "amount";
+  return index >= 0 ? `row-${index}-${part}` : null;
+}
