@@ -189,7 +189,7 @@ def copy_runtime_and_wheels(b: Build) -> None:
 def _browser_runtime(b: Build):
     if str(b.root) not in sys.path:  # build.py may be loaded by path (the tests do)
         sys.path.insert(0, str(b.root))
-    import browser_runtime
+    from sitebuild import runtime as browser_runtime
 
     return browser_runtime
 

@@ -103,12 +103,12 @@ try {{
 def lifted_copy(site: Path, tree: Path, max_rows: int, notice_id: str) -> Path:
     """``tree``/lifted: the site with rules_py's MAX_ROWS raised to ``max_rows`` in its wheel.
 
-    The wheel is rebuilt by browser_runtime from a temporary project root whose rules_py is a copy
+    The wheel is rebuilt by sitebuild.runtime from a temporary project root whose rules_py is a copy
     with that one constant changed (the rest of the root is linked), so the lock file, its hashes
     and runtime.json are regenerated exactly as the build does it; the pages, which name the
     wheels' folder, are pointed at the new one.
     """
-    import browser_runtime
+    from sitebuild import runtime as browser_runtime
 
     lifted = tree / "lifted"
     if lifted.exists():

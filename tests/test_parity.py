@@ -24,8 +24,8 @@ import pytest
 from rules_py.browser import evaluate_json
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # browser_runtime.py sits at the project root, beside build.py
-import browser_runtime  # noqa: E402
+sys.path.insert(0, str(ROOT))  # sitebuild/ sits at the project root, beside build.py
+from sitebuild import runtime as browser_runtime  # noqa: E402
 CASES_FILE = ROOT / "tests" / "cases" / "person_cases.toml"
 RUNNER = ROOT / "tests" / "pyodide_runner.js"
 

@@ -5,7 +5,7 @@
 // handles the first request.
 //
 // Messages in:   {type: "start", runtime}                       first, from the page: the page's
-//                    runtime description (browser_runtime.Runtime.describe; paths relative to
+//                    runtime description (sitebuild/runtime.py, Runtime.describe; paths relative to
 //                    assets/selfcheck/)
 // Messages out:  {type: "progress", stage, received, expected}
 //                {type: "ready", python, pyodide, ms}

@@ -1,0 +1,1 @@
+"""Build steps of build.py that are more than a few lines."""
