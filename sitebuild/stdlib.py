@@ -8,13 +8,17 @@ zip built here holds those modules, every module their source imports at module 
 depth), the packages above them, and Pyodide's own ``pyodide`` and ``_pyodide`` packages whole.
 
 Members are stored, not deflated: the zip travels gzip-compressed as a whole (sitebuild/runtime.py),
-which compresses better than member by member, and imports read them without inflating.
+which compresses better than member by member, and imports read them without inflating. Comments
+and docstrings are dropped (``without_comments_and_docstrings``; Pyodide's own packages keep
+theirs, it reads them): 3.7 MB → 2.6 MB, 0.90 MB → 0.55 MB gzipped.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+import tokenize
 import zipfile
 from pathlib import Path
 
@@ -100,14 +104,79 @@ def closure(full: zipfile.ZipFile, roots: list[str]) -> set[str]:
     return members
 
 
-def trimmed_stdlib(full_zip: bytes, roots: list[str] | None = None) -> bytes:
-    """The zip of what ``roots`` (default: stdlib-modules.txt) need, stored, byte-reproducible."""
+_SKIPPED = {tokenize.NL, tokenize.COMMENT, tokenize.ENCODING}
+
+
+def _significant(tokens) -> list[tuple[int, str]]:
+    return [(tok.type, tok.string) for tok in tokens if tok.type not in _SKIPPED]
+
+
+def without_comments_and_docstrings(source: bytes) -> bytes:
+    """``source`` without comments and with every statement that is a bare string (docstrings)
+    reduced to ``''``, line numbers kept (tracebacks still point at the right lines): what
+    Python's -OO drops, under which the standard library is tested, plus comments. A file the
+    tokenizer of the Python running the build cannot read (newer syntax) comes back as it is, and
+    so does any file whose tokens would change otherwise."""
+    try:
+        text = source.decode("utf-8")
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (UnicodeDecodeError, SyntaxError, tokenize.TokenError):
+        return source
+    if any(tok.type == tokenize.ERRORTOKEN for tok in tokens):
+        return source
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(position: tuple[int, int]) -> int:
+        return starts[position[0] - 1] + position[1]
+
+    significant = [tok for tok in tokens if tok.type not in _SKIPPED]
+    edits = []  # (start, end, replacement)
+    statement_start = True
+    for index, tok in enumerate(significant):
+        if (statement_start and tok.type == tokenize.STRING and index + 1 < len(significant)
+                and significant[index + 1].type == tokenize.NEWLINE):
+            # The newlines after '' end the statement; the lines they stand for stay, blank.
+            edits.append((offset(tok.start), offset(tok.end), "''" + "\n" * (tok.end[0] - tok.start[0])))
+        statement_start = tok.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
+    emptied = {start for start, _, _ in edits}
+    edits += [(offset(tok.start), offset(tok.end), "") for tok in tokens
+              if tok.type == tokenize.COMMENT and tok.start[0] > 2]  # lines 1-2 may declare the encoding
+    out, last = [], 0
+    for start, end, replacement in sorted(edits):
+        out += [text[last:start], replacement]
+        last = end
+    result = "".join(out) + text[last:]
+    expected = [(tok.type, "''" if offset(tok.start) in emptied else tok.string) for tok in significant]
+    try:
+        got = _significant(tokenize.generate_tokens(io.StringIO(result).readline))
+    except (SyntaxError, tokenize.TokenError):
+        return source
+    if got != expected or result.count("\n") != text.count("\n"):
+        return source
+    return result.encode("utf-8")
+
+
+def trimmed_stdlib(full_zip: bytes, roots: list[str] | None = None, cache: Path | None = None) -> bytes:
+    """The zip of what ``roots`` (default: stdlib-modules.txt) need, stored, comments and
+    docstrings dropped, byte-reproducible. Kept in ``cache`` (a folder) under a hash of its
+    inputs and of this file: reading every source twice with the tokenizer takes ~15 s."""
     roots = listed_modules() if roots is None else roots
+    key = hashlib.sha256(full_zip + "\n".join(roots).encode() + Path(__file__).read_bytes()).hexdigest()
+    if cache and (cache / f"stdlib-{key}.zip").is_file():
+        return (cache / f"stdlib-{key}.zip").read_bytes()
     buffer = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(full_zip)) as full, zipfile.ZipFile(buffer, "w") as out:
         for member in sorted(closure(full, roots)):
             info = zipfile.ZipInfo(member, date_time=ZIP_EPOCH)
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            out.writestr(info, full.read(member), compress_type=zipfile.ZIP_STORED)
+            data = full.read(member)
+            if member.endswith(".py") and member.split("/")[0] not in ALWAYS:
+                data = without_comments_and_docstrings(data)
+            out.writestr(info, data, compress_type=zipfile.ZIP_STORED)
+    if cache:
+        cache.mkdir(parents=True, exist_ok=True)
+        (cache / f"stdlib-{key}.zip").write_bytes(buffer.getvalue())
     return buffer.getvalue()
