@@ -121,6 +121,9 @@ async function loadRuntimeFile(file, url, cache) {
   const integrity = packedSupported ? file.packed_integrity : file.plain_integrity;
   const response = counted(await realFetch(source, { integrity }));
   if (!response.ok) throw new Error(`${source.pathname}: HTTP ${response.status}`);
+  // The plain file with nowhere to keep it: the response itself, tied to the HTTP cache, so
+  // Chromium can keep its compiled wasm.
+  if (!packedSupported && !cache) return { response, from: "network" };
   const body = packedSupported ? response.body.pipeThrough(new DecompressionStream("gzip")) : response.body;
   const unpacked = new Response(body, { headers: { "content-type": file.type } });
   if (!cache) return { response: unpacked, from: "network" };
