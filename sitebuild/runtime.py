@@ -422,28 +422,23 @@ def plan_runtime(root: Path = ROOT) -> Runtime:
                    engine=canonical_name(_project(root)["name"]), tools=tool_packages(root))
 
 
+def _fresh_folder(parent: Path, name: str, files: dict[str, bytes]) -> None:
+    """``parent``/``name`` holding ``files`` and nothing else; earlier builds' folders go."""
+    if parent.exists():
+        shutil.rmtree(parent)
+    (parent / name).mkdir(parents=True)
+    for file_name, data in files.items():
+        (parent / name / file_name).write_bytes(data)
+
+
 def write_runtime(site_dir: Path, notice_id: str, runtime: Runtime) -> dict:
     """Copy Pyodide and the wheels into ``site_dir`` and write the JSON files; returns runtime.json
     (the engine without tools: what the parity test's Node runner and the benchmark read)."""
     site_dir = Path(site_dir)
-    runtime_root = site_dir / "assets" / "pyodide"
-    if runtime_root.exists():
-        shutil.rmtree(runtime_root)
-    runtime_dir = runtime_root / runtime.runtime_folder
-    runtime_dir.mkdir(parents=True)
-    for name, data in runtime.files.items():
-        (runtime_dir / name).write_bytes(data)
-    for name, data in runtime.packed.items():
-        (runtime_dir / (name + PACKED_SUFFIX)).write_bytes(data)
-
-    wheels_root = site_dir / "assets" / "wheels"
-    if wheels_root.exists():
-        shutil.rmtree(wheels_root)
-    wheel_dir = wheels_root / runtime.wheel_folder
-    wheel_dir.mkdir(parents=True)
-    for name, data in runtime.wheels.items():
-        (wheel_dir / name).write_bytes(data)
-    (wheel_dir / "app-lock.json").write_bytes(runtime.lock_bytes)
+    _fresh_folder(site_dir / "assets" / "pyodide", runtime.runtime_folder,
+                  {**runtime.files, **{name + PACKED_SUFFIX: data for name, data in runtime.packed.items()}})
+    _fresh_folder(site_dir / "assets" / "wheels", runtime.wheel_folder,
+                  {**runtime.wheels, "app-lock.json": runtime.lock_bytes})
 
     description = runtime.describe()
     selfcheck_dir = site_dir / "assets" / "selfcheck"
