@@ -16,6 +16,7 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from benchmarks import bench_site
@@ -24,6 +25,7 @@ from benchmarks.engine_ready import visit
 
 HOST = "jxjy.test"
 TICK = os.sysconf("SC_CLK_TCK")
+SETTLE_S = 2.0
 
 
 def _processes() -> dict[int, tuple[int, float, str]]:
@@ -46,7 +48,9 @@ def _processes() -> dict[int, tuple[int, float, str]]:
 
 def browser_cpu(profile_marker: str) -> float:
     """CPU seconds so far of the browser whose command line names ``profile_marker`` and of all its
-    descendants (renderers, GPU and network services, zygotes)."""
+    descendants (renderers, GPU and network services, zygotes). Read SETTLE_S after the last page
+    closed, so that its renderer has ended and been counted with its parent."""
+    time.sleep(SETTLE_S)
     processes = _processes()
     roots = {pid for pid, (_, _, cmd) in processes.items() if profile_marker in cmd and "--type=" not in cmd}
     family, grew = set(roots), True
