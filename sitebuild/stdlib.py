@@ -23,6 +23,7 @@ import zipfile
 from pathlib import Path
 
 MODULES_FILE = Path(__file__).with_name("stdlib-modules.txt")
+_THIS_CODE = Path(__file__).read_bytes()  # read at import: the cache key is the code that runs
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Kept whole: Pyodide's Python side (the FFI, package loading, the event loop), which Pyodide
 # imports itself at start and when it loads packages.
@@ -115,12 +116,15 @@ def without_comments_and_docstrings(source: bytes) -> bytes:
     """``source`` without comments and with every statement that is a bare string (docstrings)
     reduced to ``''``, line numbers kept (tracebacks still point at the right lines): what
     Python's -OO drops, under which the standard library is tested, plus comments. A file the
-    tokenizer of the Python running the build cannot read (newer syntax) comes back as it is, and
-    so does any file whose tokens would change otherwise."""
+    Python running the build cannot compile (newer syntax) comes back as it is, and so does any
+    file whose tokens would change otherwise."""
     try:
         text = source.decode("utf-8")
+        # Only code this Python compiles: its tokenizer reads it right (an older one splits a
+        # 3.12+ f-string with nested quotes, and a "#" inside it would look like a comment).
+        compile(text, "<stdlib>", "exec", dont_inherit=True)
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (UnicodeDecodeError, SyntaxError, tokenize.TokenError):
+    except (UnicodeDecodeError, SyntaxError, ValueError, tokenize.TokenError):
         return source
     if any(tok.type == tokenize.ERRORTOKEN for tok in tokens):
         return source
@@ -155,6 +159,7 @@ def without_comments_and_docstrings(source: bytes) -> bytes:
         return source
     if got != expected or result.count("\n") != text.count("\n"):
         return source
+    compile(result, "<stdlib>", "exec", dont_inherit=True)  # raises if the stripping broke it
     return result.encode("utf-8")
 
 
@@ -163,7 +168,7 @@ def trimmed_stdlib(full_zip: bytes, roots: list[str] | None = None, cache: Path 
     docstrings dropped, byte-reproducible. Kept in ``cache`` (a folder) under a hash of its
     inputs and of this file: reading every source twice with the tokenizer takes ~15 s."""
     roots = listed_modules() if roots is None else roots
-    key = hashlib.sha256(full_zip + "\n".join(roots).encode() + Path(__file__).read_bytes()).hexdigest()
+    key = hashlib.sha256(full_zip + "\n".join(roots).encode() + _THIS_CODE).hexdigest()
     if cache and (cache / f"stdlib-{key}.zip").is_file():
         return (cache / f"stdlib-{key}.zip").read_bytes()
     buffer = io.BytesIO()
