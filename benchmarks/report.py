@@ -282,13 +282,10 @@ def first_visit_lines(r: dict) -> list[str]:
 
 def machine_lines(r: dict) -> list[str]:
     m = r["machine"]
-    merged = r.get("merged")
-    if merged:
-        mm = merged["machine"]
-        extra = [f"- Re-measured at {merged['started']}: {', '.join(s for s in merged['steps'] if s not in ('machine', 'serve'))} "
-                 f"(load average {mm['load_before']} before); the other figures are from the run above"]
-    else:
-        extra = []
+    # Steps re-measured later (run.py --merge), each replacing that step's figures.
+    extra = [f"- Re-measured at {m['started']}: {', '.join(s for s in m['steps'] if s not in ('machine', 'serve'))} "
+             f"(load average {m['machine']['load_before']} before); figures of steps not named are from the run above"
+             for m in r.get("merged", [])]
     return [f"- Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gb']:.0f} GB RAM, {m['os']}",
             f"- Browser: {m['chromium']}, headless, via Playwright {m['playwright']}",
             f"- CPython {m['python']}; Pyodide {m['pyodide']} (Python {m['pyodide_python']}); "

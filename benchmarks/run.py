@@ -220,8 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         merged_steps = {**earlier.get("steps", {}), **results["steps"]}
         results = {**earlier, **{key: value for key, value in results.items()
                                      if key in results["steps"] and key not in ("machine", "serve")},
-                   "steps": merged_steps, "merged": {"started": results["started"], "steps": list(results["steps"]),
-                                                     "machine": results["machine"]}}
+                   "steps": merged_steps,
+                   "merged": [*earlier.get("merged", []), {"started": results["started"], "steps": list(results["steps"]),
+                                                             "machine": results["machine"]}]}
     report.write(results, args.out, args.json)
     log(f"wrote {args.out} and {args.json} in {results['wall_s'] / 60:.1f} min")
     for name, value, limit, ok in report.budgets(results):
