@@ -1,8 +1,10 @@
 """The tree the benchmark serves: a temporary copy of the built site plus two things never shipped.
 
     <tmp>/shipped/              site/ as built, byte for byte
-    <tmp>/shipped/bench-bare/   the reference page: boots the same assets/pyodide/<version>/ files
-                                in a module worker and does nothing else (no wheels, no imports)
+    <tmp>/shipped/bench-bare/   the reference page: boots Pyodide from npm's files as shipped
+                                (bench-bare/pyodide/: the whole stdlib, the plain wasm, the module
+                                scripts renamed .js as the site does) in a module worker and does
+                                nothing else (no wheels, no imports)
     <tmp>/lifted/               site/ again, with a rules_py wheel whose roster row limit is raised,
                                 for the one figure above the shipped limit (20,000 rows)
 
@@ -49,16 +51,23 @@ def set_deployed(folder: Path) -> None:
 
 
 def write_bare_page(site: Path) -> None:
-    """bench-bare/: a page whose module worker only runs loadPyodide on the shipped runtime files.
+    """bench-bare/: a page whose module worker only runs loadPyodide on npm pyodide's own files.
 
-    Same loader, same wasm, same stdlib, same `createPyodideModule` route as the self-check worker;
-    the lock file is inlined and empty, so nothing but the interpreter is fetched and started.
+    The same Pyodide release as the site's, as a site that self-hosts it without our build would
+    serve it: the whole python_stdlib.zip, the plain wasm fetched by Pyodide itself. The module
+    scripts are renamed .js and `createPyodideModule` passed in, as the site does (no .mjs type
+    needed); the lock file is inlined and empty, so nothing but the interpreter is fetched.
     """
+    from sitebuild.runtime import PYODIDE_FILES
+
     version = runtime_info(site)["pyodide"]
-    upstream = json.loads((ROOT / "node_modules" / "pyodide" / "pyodide-lock.json").read_text("utf-8"))
+    npm = ROOT / "node_modules" / "pyodide"
+    upstream = json.loads((npm / "pyodide-lock.json").read_text("utf-8"))
     lock = json.dumps({"info": upstream["info"], "packages": {}})
     folder = site / BARE_DIR
-    folder.mkdir(exist_ok=True)
+    (folder / "pyodide").mkdir(parents=True, exist_ok=True)
+    for npm_name, served in PYODIDE_FILES.items():
+        shutil.copyfile(npm / npm_name, folder / "pyodide" / served)
     (folder / "index.html").write_text(
         "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
         "<title>bare Pyodide boot (benchmark reference)</title></head>\n"
@@ -81,8 +90,8 @@ window.bare = {
 };
 """, "utf-8")
     (folder / "bare-worker.js").write_text(f"""\
-// Boot Pyodide {version} from the site's own files and nothing else.
-const indexURL = new URL("../assets/pyodide/{version}/", import.meta.url).href;
+// Boot Pyodide {version} from npm's files and nothing else.
+const indexURL = new URL("./pyodide/", import.meta.url).href;
 try {{
   const [{{ loadPyodide }}, {{ default: createPyodideModule }}] = await Promise.all([
     import(indexURL + "pyodide.js"),
@@ -103,7 +112,7 @@ try {{
 def lifted_copy(site: Path, tree: Path, max_rows: int, notice_id: str) -> Path:
     """``tree``/lifted: the site with rules_py's MAX_ROWS raised to ``max_rows`` in its wheel.
 
-    The wheel is rebuilt by browser_runtime from a temporary project root whose rules_py is a copy
+    The wheel is rebuilt by sitebuild.runtime from a temporary project root whose rules_py is a copy
     with that one constant changed (the rest of the root is linked), so the lock file, its hashes
     and runtime.json are regenerated exactly as the build does it; the pages, which name the
     wheels' folder, are pointed at the new one.

@@ -70,7 +70,7 @@ class Stopwatch:
 # ---------------------------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def fresh_profile(playwright, **options):
+def fresh_profile(playwright, extra_args: tuple[str, ...] = (), **options):
     """A browser with a brand-new profile (empty HTTP and code caches), closed afterwards.
 
     A persistent profile on disk rather than an incognito context: Chromium keeps no compiled
@@ -78,8 +78,9 @@ def fresh_profile(playwright, **options):
     """
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+            profile, executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args], headless=True,
             service_workers="block", locale="zh-CN", **options)
+        context.profile_dir = profile  # names this browser's processes (cpu_time.py)
         try:
             yield context
         finally:

@@ -80,6 +80,7 @@ def visit(context, base: str, name: str) -> dict:
     shift = data["origin"] - page_origin
     arrived = {}
     for url, end in data["resources"]:
+        url = url.removesuffix(".gzip.bin")  # the packed copies (sitebuild/runtime.py)
         key = ("wasm arrived" if url.endswith(".wasm") else "stdlib arrived" if url.endswith("stdlib.zip")
                else "last wheel arrived" if url.endswith(".whl") else None)
         if key:

@@ -1,6 +1,8 @@
 """make bench: measure what a visitor waits for, side by side with its reference, in one run.
 
-    python -m benchmarks.run [--runs 5] [--skip-build] [--steps a,b,…] [--out BENCHMARKS.md]
+    python -m benchmarks.run [--runs 5] [--skip-build] [--steps a,b,…] [--merge] [--out BENCHMARKS.md]
+    python -m benchmarks.run --skip-build --steps first_visit --merge --first-visit-runs 3
+                                               # only the first visit (~5 min), other figures kept
     python -m benchmarks.run --report-only     # rewrite BENCHMARKS.md from benchmarks/results.json
 
 The steps, in order (each a function below; ``--steps`` picks some, e.g. while working on one):
@@ -11,6 +13,8 @@ The steps, in order (each a function below; ``--steps`` picks some, e.g. while w
                     one static server for all of it, the roster workbooks, a Playwright driver
     weight          bytes each page fetches, raw and gzip (weight.py)
     engine_ready    page open → ready, cold and warm, against bare Pyodide, alternating (engine_ready.py)
+    first_visit     a first visit over a throttled plain server (3.2 Mbit/s shared, +150 ms per
+                    response), against bare Pyodide from npm's files, alternating (first_visit.py)
     phases          where the warm ready time goes, worker marks via DevTools (phases.py)
     answer_latency  evaluate() after ready: median and 95th percentile (answer_latency.py)
     rosters         checkRoster() on the roster page, our CLI and frictionless on the same files,
@@ -35,8 +39,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import (answer_latency, bench_site, build_time, engine_ready, memory, phases, report,
-                        roster_browser, roster_data, rosters, weight)
+from benchmarks import (answer_latency, bench_site, build_time, engine_ready, first_visit, memory, phases,
+                        report, roster_browser, roster_data, rosters, weight)
 from benchmarks.common import ROOT, chromium_version, log
 from testkit import start_server
 
@@ -125,6 +129,12 @@ def engine_ready_step(run: Run) -> None:
     run.results["engine_ready"] = engine_ready.measure(run.playwright, run.server, run.shipped, run.args.runs, pages)
 
 
+def first_visit_step(run: Run) -> None:
+    pages = ("selfcheck", "roster", "bare") if _has_roster(run) else ("selfcheck", "bare")
+    runs = run.args.first_visit_runs or max(2, run.args.runs // 2)
+    run.results["first_visit"] = first_visit.measure(run.playwright, run.tree, "shipped/", runs, pages)
+
+
 def phases_step(run: Run) -> None:
     pages = ("selfcheck", "roster", "bare") if _has_roster(run) else ("selfcheck", "bare")
     run.results["phases"] = phases.measure(run.playwright, run.shipped, max(3, run.args.runs // 2), pages)
@@ -163,6 +173,7 @@ STEPS = {
     "serve": serve,
     "weight": weight_step,
     "engine_ready": engine_ready_step,
+    "first_visit": first_visit_step,
     "phases": phases_step,
     "answer_latency": answer_latency_step,
     "rosters": rosters_step,
@@ -205,6 +216,14 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(run.tree, ignore_errors=True)
     run.results.update(wall_s=time.perf_counter() - started, load_after=_load())
     results = json.loads(json.dumps(run.results, default=str))  # row counts as keys become strings
+    if args.merge and args.json.exists():  # the steps not run keep their figures (and their date)
+        earlier = json.loads(args.json.read_text("utf-8"))
+        merged_steps = {**earlier.get("steps", {}), **results["steps"]}
+        results = {**earlier, **{key: value for key, value in results.items()
+                                     if key in results["steps"] and key not in ("machine", "serve")},
+                   "steps": merged_steps,
+                   "merged": [*earlier.get("merged", []), {"started": results["started"], "steps": list(results["steps"]),
+                                                             "machine": results["machine"]}]}
     report.write(results, args.out, args.json)
     log(f"wrote {args.out} and {args.json} in {results['wall_s'] / 60:.1f} min")
     for name, value, limit, ok in report.budgets(results):
@@ -219,6 +238,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--site", type=Path, help="the built site to measure (default site/)")
     parser.add_argument("--steps", help=f"comma-separated subset of: {', '.join(STEPS)}")
     parser.add_argument("--keep", action="store_true", help="keep the temporary served tree")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the figures of the steps not run from --json (with --steps)")
+    parser.add_argument("--first-visit-runs", type=int,
+                        help="runs of the throttled first visit (default: half of --runs, at least 2)")
     parser.add_argument("--report-only", action="store_true",
                         help="measure nothing: rewrite --out from the figures already in --json")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")

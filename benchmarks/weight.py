@@ -7,7 +7,7 @@ index, workers and everything they fetch), so nothing the page loads is missed.
 
     raw    the files' sizes: what a server without compression sends (python -m http.server)
     gzip   each file gzip-compressed (level 6, a typical server setting), except formats that are
-           compressed already (.zip, .whl, .xlsx, .png, .jpg, .gz, .woff2), which count as raw
+           compressed already (.zip, .whl, .xlsx, .png, .jpg, .gz, .woff2, and the runtime's packed .gzip.bin), which count as raw
 
 A page that is not a self-check page must fetch nothing of the runtime (RUNTIME_PREFIXES).
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 from benchmarks.common import fresh_profile, log, wait_for
 
 RUNTIME_PREFIXES = ("assets/pyodide/", "assets/wheels/", "assets/selfcheck/")
-PRECOMPRESSED = (".zip", ".whl", ".xlsx", ".png", ".jpg", ".jpeg", ".gz", ".woff2", ".webp")
+PRECOMPRESSED = (".zip", ".whl", ".xlsx", ".png", ".jpg", ".jpeg", ".gz", ".bin", ".woff2", ".webp")
 IDLE_MS = 1500
 
 

@@ -5,6 +5,7 @@
 - ``calendar.py``  the key dates of the notice and their .ics file
 - ``verify.py``    checks of the built site: CSP, no other host, clause anchors, self-check engines
 - ``runtime.py``   the Pyodide runtime and our wheels, which the self-check pages start
+- ``stdlib.py``    the trimmed standard library the runtime ships (the modules the engine imports)
 
 This module holds what every step shares: the build's state and the error that stops it.
 """

@@ -2,10 +2,12 @@
 
 Layout (every path relative to ``site/``)::
 
-    assets/pyodide/<version>/pyodide.js          npm pyodide's pyodide.mjs, renamed (served as .js)
-    assets/pyodide/<version>/pyodide.asm.js      pyodide.asm.mjs, renamed
-    assets/pyodide/<version>/pyodide.asm.wasm
-    assets/pyodide/<version>/python_stdlib.zip
+    assets/pyodide/<version>-<digest>/pyodide.js          npm pyodide's pyodide.mjs, renamed (served as .js)
+    assets/pyodide/<version>-<digest>/pyodide.asm.js      pyodide.asm.mjs, renamed
+    assets/pyodide/<version>-<digest>/pyodide.asm.wasm
+    assets/pyodide/<version>-<digest>/python_stdlib.zip   only the modules the engine imports
+                                                          (sitebuild/stdlib.py), not npm's whole one
+    assets/pyodide/<version>-<digest>/*.gzip.bin          gzip copies of the three large files
     assets/wheels/<digest>/app-lock.json         Pyodide lock file: our four wheels with SHA-256
     assets/wheels/<digest>/*.whl                 openpyxl, et_xmlfile, defusedxml, rules_py
     assets/selfcheck/runtime.json                where the two folders above are (for Node and the
@@ -13,8 +15,18 @@ Layout (every path relative to ``site/``)::
     assets/selfcheck/<notice id>.json            the notice data the self-check form shows
     assets/selfcheck/roster-<notice id>.json     limits, problem codes and columns for 花名册自查
 
-Both versioned folders never change their contents under the same name (``<digest>`` is a hash of
-the lock file, which holds every wheel's hash), so a server may cache them forever. The self-check
+Both versioned folders never change their contents under the same name (the runtime's ``<digest>``
+is a hash of its files, the wheels' a hash of the lock file, which holds every wheel's hash), so a
+server may cache them forever, and so may the worker (Cache Storage, keyed by URL).
+
+**Packed copies.** ``pyodide.asm.wasm`` (9.6 MB), ``pyodide.asm.js`` (1.25 MB) and the stdlib zip
+are also written gzip-compressed, as ``<name>.gzip.bin``: a name no common server maps to a
+Content-Encoding (``.bin`` is application/octet-stream for python's http.server, nginx, Apache and
+IIS; no ``.gz`` anywhere in it, which Apache's multi-extension ``AddEncoding x-gzip .gz`` would
+match), so the bytes arrive as written and the worker decompresses them (DecompressionStream). A
+server that compresses on its own adds a Content-Encoding the browser undoes before the worker
+sees the bytes. The description gives each file's SHA-256 (as SRI strings) for both copies; the
+worker fetches with ``integrity`` so what it runs is what the build wrote. The self-check
 pages name both folders in their HTML (``Runtime.describe``, rendered into the page by build.py), so
 a page always starts the runtime it was built with, and the worker has nothing to look up first.
 
@@ -26,6 +38,7 @@ byte the same for the same sources (fixed timestamps, sorted members).
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import io
 import json
@@ -38,13 +51,23 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitebuild import stdlib
+
 ROOT = Path(__file__).resolve().parents[1]
 PYODIDE_FILES = {  # npm file -> name served (module scripts as .js: no .mjs MIME type needed)
     "pyodide.mjs": "pyodide.js",
     "pyodide.asm.mjs": "pyodide.asm.js",
     "pyodide.asm.wasm": "pyodide.asm.wasm",
-    "python_stdlib.zip": "python_stdlib.zip",
+    "python_stdlib.zip": "python_stdlib.zip",  # trimmed by sitebuild/stdlib.py
 }
+# The files the worker loads itself (packed, checked, kept in Cache Storage): key -> served name,
+# with the Content-Type its decompressed copy gets (application/wasm for streaming compilation).
+PACKED_FILES = {
+    "wasm": ("pyodide.asm.wasm", "application/wasm"),
+    "asm": ("pyodide.asm.js", "text/javascript"),
+    "stdlib": ("python_stdlib.zip", "application/zip"),
+}
+PACKED_SUFFIX = ".gzip.bin"
 # Lock-file entries of the PyPI wheels: (distribution, import names, depends).
 PYPI_WHEELS = {
     "openpyxl": (["openpyxl"], ["et-xmlfile"]),
@@ -61,6 +84,29 @@ class RuntimeBuildError(RuntimeError):
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _sri(data: bytes) -> str:
+    """Subresource Integrity string, as fetch(url, {integrity}) checks it."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
+def gzip_packed(data: bytes, root: Path = ROOT) -> bytes:
+    """``data`` as gzip, written by zopfli (one iteration: 3.2 % smaller than zlib's level 9 on the
+    wasm, 114 KB; more iterations gain little more), with no name or time in the header, so the
+    same bytes every build. Kept in ``.cache/packed/`` by the input's hash: the 9.6 MB wasm takes
+    about a minute. DecompressionStream("gzip") reads it like any gzip."""
+    import zopfli.gzip
+
+    cache = root / ".cache" / "packed" / (_sha256(data) + ".zopfli.gz")
+    if cache.is_file():
+        return cache.read_bytes()
+    packed = zopfli.gzip.compress(data, numiterations=1)
+    if gzip.decompress(packed) != data:
+        raise RuntimeBuildError("zopfli wrote a gzip stream that does not give the file back")
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(packed)
+    return packed
 
 
 def canonical_name(name: str) -> str:
@@ -254,7 +300,8 @@ class Runtime:
 
     version: str                  # Pyodide's
     source: Path                  # node_modules/pyodide
-    sizes: dict[str, int]         # served Pyodide file -> bytes
+    files: dict[str, bytes]       # served Pyodide file -> bytes (the stdlib trimmed)
+    packed: dict[str, bytes]      # served name -> its gzip copy (PACKED_FILES)
     lock: dict                    # the lock file
     wheels: dict[str, bytes]      # file name -> bytes
     engine: str                   # the rules_py package's lock-file key, loaded on every page
@@ -263,6 +310,14 @@ class Runtime:
     @property
     def lock_bytes(self) -> bytes:
         return _dumps(self.lock)
+
+    @property
+    def runtime_folder(self) -> str:
+        """``<version>-<digest>``: the digest covers every file, the trimmed stdlib included."""
+        digest = hashlib.sha256()
+        for name in sorted(self.files):
+            digest.update(f"{name}\0{_sha256(self.files[name])}\0".encode())
+        return f"{self.version}-{digest.hexdigest()[:12]}"
 
     @property
     def wheel_folder(self) -> str:
@@ -280,15 +335,23 @@ class Runtime:
             packages += [name for name in self.tools[tool] if name not in packages]
         wheel_bytes = sum(len(self.wheels[self.lock["packages"][name]["file_name"]])
                           for name in self._closure(packages))
+        other = len(self.files["pyodide.js"]) + len(self.lock_bytes) + wheel_bytes
         return {
             "pyodide": self.version,
-            "index_url": f"../pyodide/{self.version}/",
+            "index_url": f"../pyodide/{self.runtime_folder}/",
             "lock_url": f"../wheels/{self.wheel_folder}/app-lock.json",
             "packages": packages,
             "tools": list(tools),
-            "bytes": sum(self.sizes.values()) + len(self.lock_bytes) + wheel_bytes,
-            # The two module scripts arrive through import(), which the worker's byte counter cannot see.
-            "module_bytes": self.sizes["pyodide.js"] + self.sizes["pyodide.asm.js"],
+            # What the page downloads, for its progress bar: plain files, or packed where it can unpack.
+            "bytes": other + sum(len(self.files[name]) for name, _ in PACKED_FILES.values()),
+            "packed_bytes": other + sum(len(data) for data in self.packed.values()),
+            # pyodide.js arrives through import(), which the worker's byte counter cannot see.
+            "module_bytes": len(self.files["pyodide.js"]),
+            # The files the worker fetches itself, relative to index_url.
+            "files": {key: {"plain": name, "packed": name + PACKED_SUFFIX, "type": content_type,
+                            "plain_integrity": _sri(self.files[name]),
+                            "packed_integrity": _sri(self.packed[name])}
+                      for key, (name, content_type) in PACKED_FILES.items()},
         }
 
     def _closure(self, names: list[str]) -> set[str]:
@@ -306,31 +369,31 @@ def plan_runtime(root: Path = ROOT) -> Runtime:
     """Read the pinned Pyodide, build the rules_py wheel and the lock file; nothing is written."""
     source = pyodide_dir(root)
     version = json.loads((source / "package.json").read_text("utf-8"))["version"]
-    sizes = {served: (source / npm_name).stat().st_size for npm_name, served in PYODIDE_FILES.items()}
+    files = {served: (source / npm_name).read_bytes() for npm_name, served in PYODIDE_FILES.items()}
+    files["python_stdlib.zip"] = stdlib.trimmed_stdlib(files["python_stdlib.zip"], cache=root / ".cache" / "packed")
+    packed = {name: gzip_packed(files[name], root) for name, _ in PACKED_FILES.values()}
     lock, wheels = wheel_set(root)
-    return Runtime(version, source, sizes, lock, wheels,
+    return Runtime(version, source, files, packed, lock, wheels,
                    engine=canonical_name(_project(root)["name"]), tools=tool_packages(root))
+
+
+def _fresh_folder(parent: Path, name: str, files: dict[str, bytes]) -> None:
+    """``parent``/``name`` holding ``files`` and nothing else; earlier builds' folders go."""
+    if parent.exists():
+        shutil.rmtree(parent)
+    (parent / name).mkdir(parents=True)
+    for file_name, data in files.items():
+        (parent / name / file_name).write_bytes(data)
 
 
 def write_runtime(site_dir: Path, notice_id: str, runtime: Runtime) -> dict:
     """Copy Pyodide and the wheels into ``site_dir`` and write the JSON files; returns runtime.json
     (the engine without tools: what the parity test's Node runner and the benchmark read)."""
     site_dir = Path(site_dir)
-    runtime_dir = site_dir / "assets" / "pyodide" / runtime.version
-    if runtime_dir.exists():
-        shutil.rmtree(runtime_dir)
-    runtime_dir.mkdir(parents=True)
-    for npm_name, served_name in PYODIDE_FILES.items():
-        shutil.copyfile(runtime.source / npm_name, runtime_dir / served_name)
-
-    wheels_root = site_dir / "assets" / "wheels"
-    if wheels_root.exists():
-        shutil.rmtree(wheels_root)
-    wheel_dir = wheels_root / runtime.wheel_folder
-    wheel_dir.mkdir(parents=True)
-    for name, data in runtime.wheels.items():
-        (wheel_dir / name).write_bytes(data)
-    (wheel_dir / "app-lock.json").write_bytes(runtime.lock_bytes)
+    _fresh_folder(site_dir / "assets" / "pyodide", runtime.runtime_folder,
+                  {**runtime.files, **{name + PACKED_SUFFIX: data for name, data in runtime.packed.items()}})
+    _fresh_folder(site_dir / "assets" / "wheels", runtime.wheel_folder,
+                  {**runtime.wheels, "app-lock.json": runtime.lock_bytes})
 
     description = runtime.describe()
     selfcheck_dir = site_dir / "assets" / "selfcheck"

@@ -1,11 +1,18 @@
 // Run rules_py in Pyodide under Node, the way the self-check page does (same glue module, same
-// lock file and wheels as written into site/), for the parity test (tests/test_parity.py).
+// lock file, wheels and trimmed standard library as written into site/), for the parity test
+// (tests/test_parity.py).
 //
-//   node tests/pyodide_runner.js SITE_DIR < cases.json > results.jsonl
+//   node tests/pyodide_runner.js SITE_DIR [--full-stdlib] < cases.json > results.jsonl
 //
-// cases.json: [{"id": "...", "input": "<person as JSON text>"}, ...]. One Pyodide boot for all.
-// Output: one JSON line per case, {"id", "output": "<JSON text Python wrote>"}, then a last line
-// {"done": true, "python": "3.14.x", "boot_ms": ..., "run_ms": ...}.
+// cases.json: a list of
+//   {"id": "...", "input": "<person as JSON text>"}                        evaluate_json
+//   {"id": "...", "roster": "<base64 workbook>", "filename": "..."}         roster check, then the
+//                                   preview and the marked workbook of it, as the roster page does
+// One Pyodide boot for all, with the roster tool prepared. Output: one JSON line per case,
+// {"id", "output": "<JSON text Python wrote>"} (a roster adds "preview" and "annotated", base64),
+// then a last line {"done": true, "python", "boot_ms", "run_ms", "modules": [every module in
+// sys.modules]}. --full-stdlib boots on npm pyodide's whole python_stdlib.zip instead of the
+// site's trimmed one (to record which modules the engine needs: sitebuild/stdlib.py).
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -13,16 +20,21 @@ import { pathToFileURL } from "node:url";
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = path.resolve(here, "..");
-const site = path.resolve(process.argv[2] ?? path.join(root, "site"));
+const args = process.argv.slice(2);
+const fullStdlib = args.includes("--full-stdlib");
+const site = path.resolve(args.find((arg) => !arg.startsWith("--")) ?? path.join(root, "site"));
 
 const { startEngine } = await import(pathToFileURL(path.join(root, "site_src/assets/js/selfcheck-engine.js")));
 const selfcheck = path.join(site, "assets/selfcheck");
 const runtime = JSON.parse(readFileSync(path.join(selfcheck, "runtime.json"), "utf8"));
 const lockPath = path.resolve(selfcheck, runtime.lock_url);
+const lockText = readFileSync(lockPath, "utf8");
 // The files the page loads: the renamed .js copies in site/, with createPyodideModule passed in.
 const indexURL = path.resolve(selfcheck, runtime.index_url) + path.sep;
 const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.js")));
 const { default: createPyodideModule } = await import(pathToFileURL(path.join(indexURL, "pyodide.asm.js")));
+const stdLibURL = fullStdlib ? path.join(root, "node_modules/pyodide/python_stdlib.zip")
+  : path.resolve(indexURL, runtime.files.stdlib.plain);
 
 const cases = JSON.parse(readFileSync(0, "utf8"));
 const started = performance.now();
@@ -30,14 +42,27 @@ const engine = await startEngine({
   loadPyodide,
   createPyodideModule,
   indexURL,
-  lockFileContents: readFileSync(lockPath, "utf8"),
+  stdLibURL,
+  lockFileContents: lockText,
   packageBaseUrl: path.dirname(lockPath) + path.sep,
-  packages: runtime.packages,
+  packages: Object.keys(JSON.parse(lockText).packages),  // the engine and the roster tool's
 });
+engine.preload("roster");
 const booted = performance.now();
 for (const item of cases) {
-  process.stdout.write(JSON.stringify({ id: item.id, output: engine.evaluateText(item.input) }) + "\n");
+  const line = { id: item.id };
+  if ("roster" in item) {
+    const { text, annotated } = engine.checkRoster(Buffer.from(item.roster, "base64"),
+                                                   { filename: item.filename, annotate: true, keep: true });
+    Object.assign(line, { output: text, preview: engine.rosterPreview(10),
+                          annotated: annotated && Buffer.from(annotated).toString("base64") });
+  } else {
+    line.output = engine.evaluateText(item.input);
+  }
+  process.stdout.write(JSON.stringify(line) + "\n");
 }
+const modules = engine.pyodide.runPython("import sys, json; json.dumps(sorted(sys.modules))");
 process.stdout.write(JSON.stringify({ done: true, python: engine.python,
                                       boot_ms: Math.round(booted - started),
-                                      run_ms: Math.round(performance.now() - booted) }) + "\n");
+                                      run_ms: Math.round(performance.now() - booted),
+                                      modules: JSON.parse(modules) }) + "\n");

@@ -1,17 +1,25 @@
-"""Same answer everywhere: the whole person case table through rules_py on CPython and in Pyodide.
+"""Same answer everywhere: the whole person case table and a set of rosters through rules_py on
+CPython and in Pyodide.
 
 Pyodide runs under Node (tests/pyodide_runner.js) from the very files build.py puts into site/
-(renamed .js runtime, our lock file, our wheels) and through the same glue module as the page's
-worker, with one boot for every case. Both sides call the same function, rules_py.browser's
-evaluate_json: each case's input goes in as the same JSON text, and the JSON text that comes back
-must be identical, bad-input cases included (their InputError field and Chinese message).
+(renamed .js runtime, the trimmed standard library, our lock file, our wheels) and through the same
+glue module as the page's worker, with one boot for every case. Both sides call the same functions
+of rules_py.browser: each case's input goes in as the same JSON text (a roster: the same bytes), and
+the JSON text that comes back must be identical, bad-input cases included (their InputError field
+and Chinese message); a roster's marked workbook must be the same bytes.
+
+The same run records every module in Pyodide's sys.modules: the trimmed standard library
+(sitebuild/stdlib.py) must hold each of them, so a new import fails here, never on a visitor's page.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 import hashlib
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -21,10 +29,13 @@ from pathlib import Path
 
 import pytest
 
-from rules_py.browser import evaluate_json
+from testkit import roster_factory as rf
+import test_roster
+from rules_py.browser import evaluate_json, roster_json, roster_preview_json
 
 ROOT = Path(__file__).resolve().parent.parent
 from sitebuild import runtime as browser_runtime
+from sitebuild import stdlib
 CASES_FILE = ROOT / "tests" / "cases" / "person_cases.toml"
 RUNNER = ROOT / "tests" / "pyodide_runner.js"
 
@@ -38,6 +49,41 @@ def parity_inputs() -> list[tuple[str, str]]:
     for path in sorted((ROOT / "examples").glob("*.json")):
         items.append((f"example:{path.name}", path.read_text("utf-8")))
     return items
+
+
+@functools.cache
+def roster_inputs() -> list[tuple[str, str, bytes]]:
+    """(id, file name, workbook bytes): the example, a planted roster with every kind of mark, a
+    larger clean one, and the wrong and hostile files of tests/test_roster.py."""
+    planted, _ = test_roster.planted_roster()
+    items = [("roster:example", "roster-with-problems.xlsx", (ROOT / "examples/roster-with-problems.xlsx").read_bytes()),
+             ("roster:planted", "单位花名册.xlsx", planted),
+             ("roster:clean-300", "花名册.xlsx", rf.custom(rf.people(300)))]
+    for param in test_roster.WRONG_FILES:
+        items.append((f"roster:{param.id}", "upload.bin", param.values[0]))
+    for param in test_roster.HOSTILE_XML:
+        member, xml = param.values
+        items.append((f"roster:{param.id}", "花名册.xlsx", rf.replace_member(planted, member, xml)))
+    return items
+
+
+def workbook_members(xlsx: bytes | None) -> dict[str, bytes] | None:
+    """A marked workbook's members, with each sheet's merged ranges in sorted order: openpyxl
+    writes them from a set, whose order differs from one interpreter process to the next."""
+    if xlsx is None:
+        return None
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    for name, data in members.items():
+        members[name] = re.sub(rb"(<mergeCell [^>]*/>)+", lambda m: b"".join(sorted(re.findall(rb"<mergeCell [^>]*/>", m[0]))), data)
+    return members
+
+
+def cpython_roster(data: bytes, filename: str) -> dict:
+    """What the page's worker gets for a roster, on CPython: the report, the preview, the marked
+    workbook (the runner checks with annotate and keep, then asks for the preview)."""
+    text, annotated = roster_json(data, filename, True, True)
+    return {"output": text, "preview": json.loads(roster_preview_json(10)), "annotated": workbook_members(annotated)}
 
 
 def cpython_output(text: str) -> str:
@@ -54,23 +100,36 @@ def runtime_site(tmp_path_factory) -> Path:
     return site
 
 
-@pytest.fixture(scope="module")
-def pyodide_outputs(runtime_site) -> dict[str, str]:
+def run_in_pyodide(site: Path, *options: str) -> tuple[dict[str, dict], dict]:
+    """Every person case and roster through tests/pyodide_runner.js: ({id: its line}, summary)."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is needed for the Pyodide parity test (Node 18+)")
     cases = [{"id": case_id, "input": text} for case_id, text in parity_inputs()]
+    cases += [{"id": case_id, "filename": filename, "roster": base64.b64encode(data).decode()}
+              for case_id, filename, data in roster_inputs()]
     completed = subprocess.run(
-        [node, "--no-warnings", "--experimental-detect-module", str(RUNNER), str(runtime_site)],
-        input=json.dumps(cases, ensure_ascii=False), capture_output=True, text=True, timeout=300)
+        [node, "--no-warnings", "--experimental-detect-module", str(RUNNER), str(site), *options],
+        input=json.dumps(cases, ensure_ascii=False), capture_output=True, text=True, timeout=600)
     assert completed.returncode == 0, completed.stderr
     lines = [json.loads(line) for line in completed.stdout.splitlines() if line.strip()]
     summary = lines.pop()
     assert summary.get("done"), summary
     assert summary["python"].startswith("3.14"), summary
-    print(f"\nPyodide (Python {summary['python']}): boot {summary['boot_ms']} ms, "
+    print(f"\nPyodide (Python {summary['python']}{', whole stdlib' if options else ''}): boot {summary['boot_ms']} ms, "
           f"{len(lines)} cases in {summary['run_ms']} ms")
-    return {line["id"]: line["output"] for line in lines}
+    return {line["id"]: line for line in lines}, summary
+
+
+@pytest.fixture(scope="module")
+def pyodide_run(runtime_site) -> tuple[dict[str, dict], dict]:
+    """The run on the site's own files, trimmed standard library included."""
+    return run_in_pyodide(runtime_site)
+
+
+@pytest.fixture(scope="module")
+def pyodide_outputs(pyodide_run) -> dict[str, str]:
+    return {case_id: line["output"] for case_id, line in pyodide_run[0].items()}
 
 
 def test_table_is_large_enough():
@@ -90,6 +149,35 @@ def test_same_result_in_pyodide(case_id, text, pyodide_outputs):
     if actual != expected:  # show where, structurally, before failing on the text
         assert json.loads(actual) == json.loads(expected)
     assert actual == expected
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("case_id,filename,data", roster_inputs(), ids=[item[0] for item in roster_inputs()])
+def test_same_roster_report_in_pyodide(case_id, filename, data, pyodide_run):
+    expected = cpython_roster(data, filename)
+    line = pyodide_run[0][case_id]
+    actual = {"output": line["output"], "preview": line["preview"],
+              "annotated": workbook_members(line["annotated"] and base64.b64decode(line["annotated"]))}
+    if actual != expected:
+        assert json.loads(actual["output"]) == json.loads(expected["output"])
+    assert actual == expected
+
+
+@pytest.mark.browser
+def test_trimmed_stdlib_holds_every_module_the_engine_imports(runtime_site, pyodide_run):
+    """Run everything again on Pyodide's whole standard library and record sys.modules: each
+    standard-library module imported must be in sitebuild/stdlib-modules.txt (so the trimmed zip
+    holds it). A module missing from the list fails here, with the lines to add."""
+    outputs, summary = run_in_pyodide(runtime_site, "--full-stdlib")
+    assert {case_id: line["output"] for case_id, line in outputs.items()} == \
+        {case_id: line["output"] for case_id, line in pyodide_run[0].items()}
+    with zipfile.ZipFile(ROOT / "node_modules/pyodide/python_stdlib.zip") as full:
+        in_stdlib = set(stdlib._module_files(set(full.namelist())))
+    imported = {name for name in summary["modules"] if name in in_stdlib}
+    missing = sorted(imported - set(stdlib.listed_modules()))
+    assert not missing, "add to sitebuild/stdlib-modules.txt:\n" + "\n".join(missing)
+    # And the run on the trimmed zip imported the same modules.
+    assert {name for name in pyodide_run[1]["modules"] if name in in_stdlib} == imported
 
 
 def test_the_glue_calls_rules_py_browser():

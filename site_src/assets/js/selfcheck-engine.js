@@ -15,9 +15,12 @@ from rules_py.browser import roster_preview_json as _selfcheck_roster_preview
 
 // Start Pyodide; the lock file makes the wheels download while the interpreter boots, and
 // Pyodide checks each wheel against its SHA-256 (browsers) before installing it.
-export async function startEngine({ loadPyodide, createPyodideModule, indexURL, lockFileContents,
+// stdLibURL: the build's trimmed standard library (sitebuild/stdlib.py), given through loadPyodide's
+// own option for it (`stdLibURL`, a documented config field of Pyodide 314: Pyodide fetches that zip
+// instead of indexURL + "python_stdlib.zip" and mounts it as the interpreter's standard library).
+export async function startEngine({ loadPyodide, createPyodideModule, indexURL, stdLibURL, lockFileContents,
                                     packageBaseUrl, packages, onStage = () => {} }) {
-  const options = { indexURL, lockFileContents, packageBaseUrl, packages,
+  const options = { indexURL, stdLibURL, lockFileContents, packageBaseUrl, packages,
                     stdout: () => {}, stderr: (line) => console.warn(line) };
   if (createPyodideModule) options.createPyodideModule = createPyodideModule;
   const pyodide = await loadPyodide(options);

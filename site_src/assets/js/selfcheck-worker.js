@@ -5,10 +5,11 @@
 // handles the first request.
 //
 // Messages in:   {type: "start", runtime}                       first, from the page: the page's
-//                    runtime description (browser_runtime.Runtime.describe; paths relative to
+//                    runtime description (sitebuild/runtime.py, Runtime.describe; paths relative to
 //                    assets/selfcheck/)
 // Messages out:  {type: "progress", stage, received, expected}
-//                {type: "ready", python, pyodide, ms}
+//                {type: "ready", python, pyodide, ms, packed, runtime}   runtime: where each large
+//                    file came from, {wasm, asm, stdlib: "cache" | "network"}; packed: gzip copies used
 //                {type: "prepared", tools, ms}                  the page's tools are imported too
 //                {type: "fatal", message, detail}               the engine could not start
 //                {type: "rows", id, rows}                       a roster check has read this many rows
@@ -28,12 +29,14 @@
 import { startEngine } from "./selfcheck-engine.js";
 
 const RUNTIME_BASE = new URL("../selfcheck/", import.meta.url);
+const realFetch = self.fetch.bind(self);
 const PROGRESS_EVERY_MS = 150;
 
 let received = 0;
 let expected = 0;
 let stage = "start";
 let lastPost = 0;
+let failBoot = () => {};  // rejects the boot: a failure Pyodide itself would only log (and then wait)
 
 function post(message) {
   self.postMessage(message);
@@ -51,67 +54,171 @@ function setStage(name) {
   progress(true);
 }
 
-// Count the bytes of everything Pyodide fetches (runtime, stdlib, wheels) on a clone of each
-// response, and give Pyodide the response itself. Pyodide looks up fetch when it calls it, so
-// wrapping it here is enough. Not a Response rebuilt from a counting stream: that one has no tie to
-// the HTTP cache, so Chromium neither reads nor writes its compiled-wasm code cache for it, and
-// every visit compiled the 9.6 MB interpreter again (BENCHMARKS.md, "Engine ready").
-function countBytes() {
-  const realFetch = self.fetch.bind(self);
+// Count a response's bytes on a clone and return the response itself. Not a Response rebuilt from a
+// counting stream: that one has no tie to the HTTP cache, so Chromium neither reads nor writes its
+// compiled-wasm code cache for it (BENCHMARKS.md, "Engine ready").
+function counted(response) {
+  if (!response.ok || !response.body) return response;
+  const reader = response.clone().body.getReader();
+  (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      received += value.byteLength;
+      progress();
+    }
+  })().catch(() => {});  // a failed download is reported by the one who reads the response
+  return response;
+}
+
+// The three large runtime files (the wasm, pyodide.asm.js, the stdlib zip; Runtime.describe in
+// sitebuild/runtime.py) are fetched by this worker, not by Pyodide:
+// * packed (gzip, as <name>.gzip.bin, a name no server decodes on its own) and unpacked here with
+//   DecompressionStream where the browser has it; the plain files where it does not;
+// * with `integrity`: the browser refuses bytes whose SHA-256 differs from what the build wrote.
+//   SRI works on plain http too, where crypto.subtle is missing; it makes the browser hold the
+//   (compressed) body until it is complete, which costs a few ms of hashing and the overlap of
+//   download and decompression, not of download and compilation (compilation needs the
+//   decompressed bytes either way);
+// * kept unpacked in Cache Storage (https and localhost only), keyed by the plain file's URL, whose
+//   folder name carries a digest of the files: a later visit reads them from there without any
+//   request, and Chromium keeps the compiled wasm for a Response from Cache Storage as it does for
+//   one from the HTTP cache (a Response built from a decompressing stream gets no code cache).
+//   Without Cache Storage (plain http) every visit unpacks again from the HTTP cache.
+// Pyodide asks for the wasm and the stdlib with fetch(), which it looks up when it calls it: the
+// wrapper below answers those two URLs with the files loaded here.
+const CACHE_NAME = "selfcheck-runtime";
+const packedSupported = (() => {
+  try {
+    new DecompressionStream("gzip");
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+async function openCache(indexURL, urls) {
+  if (!self.caches) return null;
+  try {
+    const cache = await caches.open(CACHE_NAME);
+    // Runtimes of earlier builds of this site (same assets/pyodide/ folder, other digest) go.
+    const folder = new URL("../", indexURL).href;
+    for (const request of await cache.keys()) {
+      if (request.url.startsWith(folder) && !urls.has(request.url)) cache.delete(request).catch(() => {});
+    }
+    return cache;
+  } catch {
+    return null;  // storage refused (private browsing, quota): run from memory
+  }
+}
+
+async function loadRuntimeFile(file, url, cache) {
+  if (cache) {
+    const kept = await cache.match(url).catch(() => null);
+    if (kept) return { response: kept, from: "cache" };
+  }
+  const source = new URL(packedSupported ? file.packed : file.plain, url);
+  const integrity = packedSupported ? file.packed_integrity : file.plain_integrity;
+  const response = counted(await realFetch(source, { integrity }));
+  if (!response.ok) throw new Error(`${source.pathname}: HTTP ${response.status}`);
+  // The plain file with nowhere to keep it: the response itself, tied to the HTTP cache, so
+  // Chromium can keep its compiled wasm.
+  if (!packedSupported && !cache) return { response, from: "network" };
+  const body = packedSupported ? response.body.pipeThrough(new DecompressionStream("gzip")) : response.body;
+  const unpacked = new Response(body, { headers: { "content-type": file.type } });
+  if (!cache) return { response: unpacked, from: "network" };
+  const copy = unpacked.clone();
+  try {
+    await cache.put(url, unpacked);
+    const kept = await cache.match(url);
+    if (kept) return { response: kept, from: "network" };
+  } catch (error) {
+    if (error?.name !== "QuotaExceededError") throw error;  // a damaged file: not kept, reported
+  }
+  return { response: copy, from: "network" };
+}
+
+// Start loading the three files at once; returns {url: Promise<Response>} (each promise also
+// rejects the boot when it fails) and the asm promise for import().
+function loadRuntimeFiles(runtime, indexURL) {
+  const urls = Object.fromEntries(Object.entries(runtime.files)
+    .map(([key, file]) => [key, new URL(file.plain, indexURL).href]));
+  const cachePromise = openCache(indexURL, new Set(Object.values(urls)));
+  const loads = {};
+  for (const [key, file] of Object.entries(runtime.files)) {
+    loads[key] = cachePromise.then((cache) => loadRuntimeFile(file, urls[key], cache));
+    loads[key].catch((error) => failBoot(error));
+  }
+  const byURL = new Map(Object.keys(loads).map((key) => [urls[key], loads[key]]));
   self.fetch = async (input, init) => {
-    const response = await realFetch(input, init);
-    if (!response.ok || !response.body) return response;
-    const reader = response.clone().body.getReader();
-    (async () => {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        received += value.byteLength;
-        progress();
-      }
-    })().catch(() => {});  // a failed download is reported by the one who reads the response
-    return response;
+    const url = input instanceof Request ? input.url : new URL(String(input), self.location.href).href;
+    const load = byURL.get(url);
+    if (load) return (await load).response;
+    return counted(await realFetch(input, init));
   };
+  return { urls, loads };
+}
+
+// pyodide.asm.js, unpacked and checked, is imported from a blob: URL. The page's meta CSP does not
+// govern this worker (a same-origin worker takes its policy from its own response headers, and the
+// site sends none), so blob: needs no CSP entry; a server that adds a CSP header to .js files would
+// have to allow blob: in script-src for workers.
+async function importFromResponse(response) {
+  const blobURL = URL.createObjectURL(new Blob([await response.text()], { type: "text/javascript" }));
+  try {
+    return await import(blobURL);
+  } finally {
+    URL.revokeObjectURL(blobURL);
+  }
 }
 
 // A server that sends .wasm without "application/wasm" makes instantiateStreaming throw, and
-// Pyodide then waits forever. Compile from the bytes in that case instead.
+// Pyodide then waits forever. Compile from the bytes in that case instead; any other failure here
+// fails the boot (Pyodide would only log it and wait).
 function tolerateWasmMimeType() {
   const streaming = WebAssembly.instantiateStreaming?.bind(WebAssembly);
   WebAssembly.instantiateStreaming = async (source, imports) => {
-    const response = await source;
-    const type = (response.headers.get("content-type") || "").split(";")[0].trim().toLowerCase();
-    if (streaming && type === "application/wasm") return streaming(response, imports);
-    return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+    try {
+      const response = await source;
+      const type = (response.headers.get("content-type") || "").split(";")[0].trim().toLowerCase();
+      if (streaming && type === "application/wasm") return await streaming(response, imports);
+      return await WebAssembly.instantiate(await response.arrayBuffer(), imports);
+    } catch (error) {
+      failBoot(error);
+      throw error;
+    }
   };
 }
 
 async function boot({ runtime }) {
   const started = performance.now();
-  expected = runtime.bytes;
+  const failed = new Promise((_, reject) => { failBoot = reject; });
+  expected = packedSupported ? runtime.packed_bytes : runtime.bytes;
   const indexURL = new URL(runtime.index_url, RUNTIME_BASE).href;
   const lockURL = new URL(runtime.lock_url, RUNTIME_BASE);
-  countBytes();
   tolerateWasmMimeType();
   setStage("download");
-  const [{ loadPyodide }, { default: createPyodideModule }, lockFileContents] = await Promise.all([
+  const { urls, loads } = loadRuntimeFiles(runtime, indexURL);
+  const [{ loadPyodide }, { default: createPyodideModule }, lockFileContents] = await Promise.race([failed, Promise.all([
     import(indexURL + "pyodide.js"),
-    import(indexURL + "pyodide.asm.js"),
+    loads.asm.then(({ response }) => importFromResponse(response)),
     fetch(lockURL).then((r) => {
       if (!r.ok) throw new Error(`${lockURL.pathname}: HTTP ${r.status}`);
       return r.text();
     }),
-  ]);
-  received += runtime.module_bytes || 0;  // module scripts load outside fetch
+  ])]);
+  received += runtime.module_bytes || 0;  // pyodide.js loads outside fetch
   progress(true);
-  const engine = await startEngine({
-    loadPyodide, createPyodideModule, indexURL, lockFileContents,
+  const engine = await Promise.race([failed, startEngine({
+    loadPyodide, createPyodideModule, indexURL, stdLibURL: urls.stdlib, lockFileContents,
     packageBaseUrl: new URL("./", lockURL).href,
     packages: runtime.packages,
     onStage: setStage,
-  });
-  post({ type: "ready", python: engine.python, pyodide: runtime.pyodide,
-         ms: Math.round(performance.now() - started) });
+  })]);
+  const from = Object.fromEntries(await Promise.all(
+    Object.entries(loads).map(async ([key, load]) => [key, (await load).from])));
+  post({ type: "ready", python: engine.python, pyodide: runtime.pyodide, runtime: from,
+         packed: packedSupported, ms: Math.round(performance.now() - started) });
   // The page's tools are prepared right after "ready", before any request is handled (requests
   // wait in the queue meanwhile): on the roster page openpyxl takes ≈ 0.7 s to import, time the
   // person spends picking a file. A failure here shows again, as the request's error.
