@@ -7,7 +7,7 @@
 import { h, startSelfCheck } from "./selfcheck-client.js";
 import { blankAnswers, loadAnswers, saveAnswers } from "./selfcheck-answers.js";
 import { markField, renderForm, setUpForm } from "./selfcheck-form.js";
-import { buildPerson, formProblem, pathForField, rowIsEmpty } from "./selfcheck-person.js";
+import { buildPerson, formProblem, isoDay, pathForField, rowIsEmpty } from "./selfcheck-person.js";
 import { renderResult } from "./selfcheck-result.js";
 
 const root = document.getElementById("selfcheck");
@@ -45,7 +45,7 @@ async function check(page, { quiet = false } = {}) {
     else page.resultBox.querySelector(".sc-card")?.classList.add("sc-stale");
     return;
   }
-  const person = buildPerson(page.answers, page.notice);
+  const person = buildPerson(page.answers, page.notice, isoDay(new Date()));
   if (!engine.info && !engine.failure) {
     page.resultBox.replaceChildren(h("p", { class: "sc-waiting" }, "自查程序还在加载，加载完成后立即显示结果……"));
   }
