@@ -23,6 +23,8 @@ from rules_py import InputError, evaluate, load_notice
 pytestmark = pytest.mark.browser
 
 READY_MS = 60_000
+# The day the pages' clock is set to where the result depends on it (as_of: which years are over).
+CHECK_DAY = "2025-11-29T10:00:00"
 CSP_VIOLATION = re.compile(r"Content Security Policy|Refused to", re.I)
 
 
@@ -137,6 +139,8 @@ def test_three_people_at_phone_size(phone, site_server):
     page = phone.new_page()
     errors = watch_console(page)
     site_server.clear()
+    # The day of the check, late in 2025: 2025 can still be completed, 2024 is over.
+    page.clock.set_fixed_time(CHECK_DAY)
     sc = SelfCheck(page, site_server).open()
     assert page.evaluate("() => !!document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')")
     # The form is usable while the engine loads; progress shows in Chinese.
@@ -156,12 +160,15 @@ def test_three_people_at_phone_size(phone, site_server):
     card = sc.check()
     assert card.get_attribute("data-status") == "met"
     assert page.locator(".sc-verdict-status").inner_text() == "已满足"
+    # The plain sentence comes first, then the exact wording and its clause.
+    assert page.locator(".sc-verdict > p").first.inner_text() == "可以申报：学时要求已满足"
     assert "2025 年申报高级职称评审：已满足学时要求（2023、2024、2025 年）" in card.inner_text()
     for year in (2023, 2024, 2025):
         block = card.locator(f'.sc-year[data-year="{year}"]')
         assert "已满足" in block.inner_text()
         assert "30 / 30 学时" in block.inner_text() and "60 / 60 学时" in block.inner_text()
     assert page.locator(".sc-stamp").inner_text().count("songshan-2025.1") == 1
+    assert "自查日期 2025年11月29日" in page.locator(".sc-stamp").inner_text()
     assert_no_stray_text(page)  # a met result has no what-if to offer
     sc.shot("result-met", card)
 
@@ -173,6 +180,7 @@ def test_three_people_at_phone_size(phone, site_server):
     card = sc.check()
     assert card.get_attribute("data-status") == "not_restrictive"
     assert page.locator(".sc-verdict-status").inner_text() == "学时不作为限制性条件"
+    assert page.locator(".sc-verdict > p").first.inner_text() == "可以申报：学时不作为限制条件"
     exemption = card.locator('.sc-exemptions li[data-code="age_not_restrictive"]')
     assert exemption.get_attribute("data-applied") == "true"
     assert "满 51 周岁" in exemption.inner_text() and "已采用" in exemption.inner_text()
@@ -197,6 +205,7 @@ def test_three_people_at_phone_size(phone, site_server):
     card = sc.check()
     assert card.get_attribute("data-status") == "not_met"
     assert page.locator(".sc-verdict-status").inner_text() == "尚未满足"
+    assert page.locator(".sc-verdict > p").first.inner_text() == "还差学时：2024 年专业科目尚差 15 学时"
     assert page.locator(".sc-missing li").all_inner_texts() == ["2024 年专业科目尚差 15 学时"]
     year_2024 = card.locator('.sc-year[data-year="2024"]')
     assert "尚未满足" in year_2024.inner_text() and "45 / 60 学时" in year_2024.inner_text()
@@ -211,11 +220,19 @@ def test_three_people_at_phone_size(phone, site_server):
     sc.shot("result-short", card)
     sc.shot("result-short-page", full_page=True)
 
-    # What if: 15 more 专业 hours in 2024 settle it; 10 do not.
+    # What if: the one gap is in 2024, which is over on the day of the check: nothing to fill,
+    # and 2024 is offered only once the person asks for past years.
     whatif = page.locator(".sc-whatif")
-    assert page.locator("#sc-whatif-year").input_value() == "2024"
+    assert "都已结束" in whatif.locator(".sc-whatif-closed").inner_text()
+    assert whatif.get_by_role("button", name="补齐全部缺口").count() == 0
+    year_choice = page.locator("#sc-whatif-year option")
+    assert year_choice.evaluate_all("els => els.map(e => e.value)") == ["2025"]
+    sc.shot("whatif-past", whatif)
+    whatif.get_by_label("也试算已结束的年度").check()
+    assert year_choice.evaluate_all("els => els.map(e => e.value)") == ["2025", "2024", "2023"]
+    page.select_option("#sc-whatif-year", "2024")
+    # 15 more 专业 hours in 2024 settle it; 10 do not.
     assert page.locator("#sc-whatif-subject").input_value() == "professional"
-    assert page.locator("#sc-whatif-hours").input_value() == "15"
     page.fill("#sc-whatif-hours", "10")
     whatif.get_by_role("button", name="试算").click()
     line = whatif.locator(".sc-whatif-line")

@@ -179,6 +179,7 @@ export function renderForm(page) {
     h("div", { class: "sc-actions" },
       h("button", { type: "submit", class: "md-button md-button--primary sc-submit" }, "核对学时"),
       clearButton(page)),
+    page.waitBox,
     storageNote(page.storageWorks),
   ].filter(Boolean));
   if (focusedPath) document.getElementById(focusedPath)?.focus();

@@ -137,7 +137,7 @@ function singleTrialPart(page, result, person, start, answer) {
     showTrial(page, answer, whatIfPerson(person, notice, extra), (next) => answerLines(notice, result, next, what, [extra.year]));
   };
   return h("div", { class: "sc-whatif-one" },
-    h("p", { class: "sc-hint" }, "或者只试一个年度、一个科目："),
+    h("p", { class: "sc-hint" }, start.gaps.length ? "或者只试一个年度、一个科目：" : "选一个年度、一个科目试算："),
     h("div", { class: "sc-whatif-controls" },
       h("div", { class: "sc-whatif-pick" }, yearSelect, subjectSelect),
       h("label", { class: "sc-whatif-amount" }, h("span", {}, "再完成"), hoursInput, h("span", {}, "学时")),
