@@ -102,7 +102,8 @@ function fillAllPart(page, result, person, start, answer) {
 }
 
 function yearChoices(select, start, withPast) {
-  const years = withPast ? [...start.years, ...start.pastYears].sort((a, b) => b - a) : start.years;
+  // Newest first, as the form lists years.
+  const years = [...start.years, ...(withPast ? start.pastYears : [])].sort((a, b) => b - a);
   const chosen = Number(select.value) || start.year;
   select.replaceChildren(...years.map((y) => h("option", { value: String(y), selected: y === chosen }, `${y} 年`)));
   select.disabled = !years.length;
