@@ -120,7 +120,7 @@ function requirementOf(page, circumstance) {
 function kindParts(page, row, index, spec) {
   const { notice } = page;
   const subject = spec.subject === "input" ? "计入您选择的科目" : `计入${subjectName(notice, spec.subject)}`;
-  const note = spec.completes_requirement ? "视同完成当年专业科目学时要求" : subject;
+  const note = spec.completes_requirement ? `视同完成该年度${subjectName(notice, spec.subject)}学时要求` : subject;
   // The select box shows the name without its parenthesised detail (and a phone may cut even
   // that): the hint repeats the whole label, e.g. "（…，考试合格后取得的学时）".
   const full = shortLabel(spec.label) !== spec.label || spec.label.length > 10 ? `${spec.label}：` : "";
