@@ -123,9 +123,10 @@ def notice_data(notice_id: str) -> dict:
         "issued_text": cn_date(notice.issued),
         "rules_version": notice.rules_version,
         "year": notice.year,
-        # How the form names the application's year (评审年度) and the hint under it.
-        "form": {"application_year_label": data["form"]["application_year_label"],
-                 "application_year_hint": data["form"]["application_year_hint"]},
+        # How the form names the application's year and the hint under it; a notice without a
+        # [form] table gets the evaluation year's name and no hint.
+        "form": {"application_year_label": data.get("form", {}).get("application_year_label", "评审年度"),
+                 "application_year_hint": data.get("form", {}).get("application_year_hint")},
         "enquiry_phone": data.get("enquiry_phone"),
         "requirements": {"public": notice.requirements["public_hours"],
                          "professional": notice.requirements["professional_hours"],
