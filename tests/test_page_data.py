@@ -92,6 +92,9 @@ def test_each_verdict_opens_with_a_plain_sentence():
     old = evaluate({"sex": "female", "birth_date": "1970-01-01", "application": {"level": "intermediate", "year": 2025},
                     "activities": []}, NOTICE)["application"]
     assert (old["status"], old["headline"]) == ("not_restrictive", "可以申报：学时不作为限制条件")
+    postdoc = evaluate({"sex": "male", "birth_date": "1990-01-01", "application": {"level": "senior", "year": 2025},
+                        "circumstances": {"postdoc_qualifies": True}, "activities": []}, NOTICE)["application"]
+    assert (postdoc["status"], postdoc["headline"]) == ("not_required", "可以申报：不要求继续教育学时")
     nothing = evaluate({"application": {"level": "none", "year": 2025}, "activities": []}, NOTICE)["application"]
     assert nothing["headline"] is None
 
