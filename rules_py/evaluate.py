@@ -21,7 +21,15 @@ def number(value: Fraction) -> int | float:
     return int(value) if value.denominator == 1 else float(value)
 
 
-def _year_block(status: YearStatus, notice: Notice) -> dict:
+def year_open(year: int, as_of, notice: Notice) -> bool:
+    """Whether training in ``year`` can still be done on ``as_of`` (the year runs to 31 December,
+    二（一））; without a day, only years before the notice's own are known to be over."""
+    if as_of is None:
+        return year >= notice.year
+    return as_of <= notice.data["training_year"]["end"].replace(year=year)
+
+
+def _year_block(status: YearStatus, notice: Notice, as_of=None) -> dict:
     return {
         "year": status.year,
         "public": number(status.public),
@@ -39,6 +47,7 @@ def _year_block(status: YearStatus, notice: Notice) -> dict:
         "clauses": status.clauses,
         "text": wording.year_text(status),
         "hours_text": wording.year_hours_text(status),
+        "open": year_open(status.year, as_of, notice),
     }
 
 
@@ -62,6 +71,7 @@ def _application_block(outcome: Outcome, notice: Notice) -> dict:
         "reference_missing": [_gap(y) for y in outcome.reference_gaps],
         "clauses": list(outcome.clauses),
         "text": wording.application_text(outcome, notice),
+        "headline": wording.headline(outcome),
     }
 
 
@@ -164,7 +174,7 @@ def _application_year_open(person: Person, outcome: Outcome, notice: Notice) -> 
         return []
     end = notice.data["training_year"]["end"].replace(year=year)
     clause = notice.data["training_year"]["clause"]
-    over = person.as_of > end if person.as_of is not None else year < notice.year
+    over = not year_open(year, person.as_of, notice)
     if over:
         return [_message("info", "year_over",
             f"{year} 年度的培训已于 {cn_date(end)}截止，该年度所差的学时不能再补；如对学时记录有疑问，"
@@ -256,7 +266,8 @@ def evaluate(person: dict, notice_id: str = DEFAULT_NOTICE) -> dict:
     return {
         "notice": notice.summary(),
         "as_of": parsed.as_of.isoformat() if parsed.as_of else None,
-        "years": [_year_block(status, notice) for status in statuses.values()],
+        "as_of_text": cn_date(parsed.as_of) if parsed.as_of else None,
+        "years": [_year_block(status, notice, parsed.as_of) for status in statuses.values()],
         "application": _application_block(outcome, notice),
         "messages": _messages(parsed, statuses, outcome, notice),
     }

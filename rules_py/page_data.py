@@ -9,12 +9,10 @@ no hours or dates. Pure: no I/O beyond reading the notice data.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from rules_py.dates import cn_date
 from rules_py.eligibility import base_window
 from rules_py.notice import Notice, load_notice
-from rules_py.person import ACTIVITY_FIELD_NAMES, EVALUATION_LEVELS, FIELD_NAMES, Application
+from rules_py.person import ACTIVITY_FIELD_NAMES, ASSESSMENT_YEARS_LIMIT, EVALUATION_LEVELS, FIELD_NAMES, Application
 from rules_py.wording import LEVEL_NAMES, SEVERITY_NAMES, STATUS_NAMES, SUBJECT_NAMES
 
 # The years the form offers as application year, around the notice's own year.
@@ -44,12 +42,6 @@ assert set(FORM_FIELDS) <= set(FIELD_NAMES), "FORM_FIELDS names a path the engin
 assert set(ACTIVITY_FORM_PARTS) == set(ACTIVITY_FIELD_NAMES), "every activity field needs its form part"
 
 
-def date_template() -> str:
-    """``cn_date`` with {year}, {month} and {day} for its numbers: the pattern of the one date only
-    the browser knows, the day of a check."""
-    return cn_date(dt.date(1999, 11, 22)).replace("1999", "{year}").replace("11", "{month}").replace("22", "{day}")
-
-
 def application_years(notice: Notice) -> list[int]:
     """The application years the form offers, newest first."""
     return list(range(notice.year + YEARS_AFTER, notice.year - YEARS_BEFORE - 1, -1))
@@ -61,6 +53,19 @@ def window_years(notice: Notice, level: str, year: int) -> list[int]:
     if level not in EVALUATION_LEVELS:
         return [year]
     return list(base_window(Application(level, year, False, None, None), notice))
+
+
+def epidemic_years(notice: Notice, level: str, year: int) -> list[int]:
+    """The 疫情防控 years (二（五）4) the form offers for an application of ``level`` in ``year``: the
+    policy years inside the years the application can look at (for 考核认定, the longest years it
+    may ask for); none where the row does not apply to the level."""
+    if level not in notice.exemption_levels("epidemic_frontline"):
+        return []
+    if level in EVALUATION_LEVELS:
+        looked_at = set(window_years(notice, level, year))
+    else:
+        looked_at = set(range(year - ASSESSMENT_YEARS_LIMIT + 1, year + 1))
+    return sorted(looked_at & set(notice.epidemic_policy_years))
 
 
 def level_hint(notice: Notice, level: str, year: int) -> str:
@@ -91,6 +96,7 @@ def _level(notice: Notice, code: str, label: str) -> dict:
         "years_only": code == LEVEL_ONLY_YEARS,
         "hint": {"clause": hint_clause, "by_year": {str(y): level_hint(notice, code, y) for y in years}},
         "window_years": {str(y): window_years(notice, code, y) for y in years},
+        "epidemic_years": {str(y): epidemic_years(notice, code, y) for y in years},
     }
 
 
@@ -115,9 +121,12 @@ def notice_data(notice_id: str) -> dict:
         "issuer": data["issuer"],
         "issued": notice.issued.isoformat(),
         "issued_text": cn_date(notice.issued),
-        "date_template": date_template(),
         "rules_version": notice.rules_version,
         "year": notice.year,
+        # How the form names the application's year and the hint under it; a notice without a
+        # [form] table gets the evaluation year's name and no hint.
+        "form": {"application_year_label": data.get("form", {}).get("application_year_label", "评审年度"),
+                 "application_year_hint": data.get("form", {}).get("application_year_hint")},
         "enquiry_phone": data.get("enquiry_phone"),
         "requirements": {"public": notice.requirements["public_hours"],
                          "professional": notice.requirements["professional_hours"],
@@ -134,7 +143,9 @@ def notice_data(notice_id: str) -> dict:
         "what_if_kinds": what_if_kinds(notice),
         "kinds": [{"code": code, "label": spec["label"], "subject": spec["subject"],
                    "requires": spec.get("requires"), "clause": spec["clause"],
-                   "completes_requirement": bool(spec.get("completes_requirement"))}
+                   "completes_requirement": bool(spec.get("completes_requirement")),
+                   # The year a record carries, when it is not the training year (二（四）4: the certificate's).
+                   "year_label": spec.get("year_label", "年度"), "year_hint": spec.get("year_hint")}
                   for code, spec in notice.activity_kinds.items()],
         "exemptions": {code: {key: value for key, value in spec.items() if key != "quote"}
                        for code, spec in notice.exemptions.items() if isinstance(spec, dict)},

@@ -77,6 +77,24 @@ def application_text(outcome: Outcome, notice: Notice) -> str:
     return f"{outcome.year} 年申报{level}：尚未满足（需完成 {scope}）。" + "；".join(gaps) + "。"
 
 
+# The plain sentence a verdict opens with, before the exact wording and its clause (issue 14 item 4).
+HEADLINES = {
+    "met": "可以申报：学时要求已满足",
+    "not_restrictive": "可以申报：学时不作为限制条件",
+    "not_required": "可以申报：不要求继续教育学时",
+}
+
+
+def headline(outcome: Outcome) -> str | None:
+    """One plain sentence for the verdict of an application; None when nothing is applied for."""
+    if outcome.status == "no_application":
+        return None
+    if outcome.status != "not_met":
+        return HEADLINES[outcome.status]
+    gaps = [gap for status in outcome.missing for gap in year_gaps(status)]
+    return "还差学时：" + "；".join(gaps)
+
+
 def exemption_text(exemption: Exemption, outcome: Outcome, notice: Notice) -> str:
     text = _exemption_sentence(exemption, outcome, notice)
     if exemption.status and outcome.status == "met":

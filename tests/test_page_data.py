@@ -9,7 +9,8 @@ import pytest
 from rules_py.dates import cn_date
 from rules_py.eligibility import base_window
 from rules_py.notice import load_notice
-from rules_py.page_data import date_template, notice_data, roster_data
+from rules_py.evaluate import evaluate
+from rules_py.page_data import notice_data, roster_data
 from rules_py.person import FIELD_NAMES, Application, parse_person
 from rules_py.wording import LEVEL_NAMES
 
@@ -21,9 +22,81 @@ def data():
     return notice_data(NOTICE)
 
 
-@pytest.mark.parametrize("day", [dt.date(2025, 3, 3), dt.date(2026, 12, 24), dt.date(1999, 11, 22)])
-def test_the_date_template_writes_dates_as_cn_date(day):
-    assert date_template().format(year=day.year, month=day.month, day=day.day) == cn_date(day)
+def test_the_form_names_the_application_year_as_the_notice_does(data):
+    form = load_notice(NOTICE).data["form"]
+    assert data["form"] == {"application_year_label": form["application_year_label"],
+                            "application_year_hint": form["application_year_hint"]}
+    assert data["form"]["application_year_label"] == "评审年度"
+
+
+def test_a_kind_whose_year_is_the_certificates_says_so(data):
+    kinds = load_notice(NOTICE).activity_kinds
+    for kind in data["kinds"]:
+        assert kind["year_label"] == kinds[kind["code"]].get("year_label", "年度")
+        assert kind["year_hint"] == kinds[kind["code"]].get("year_hint")
+    assert {k["code"] for k in data["kinds"] if k["year_label"] == "取得证书年度"} == {"qualification_exam"}
+
+
+def _engine_takes_epidemic_years(level: str, year: int, years: list[int]) -> bool:
+    person = {"sex": "male", "birth_date": "1990-01-01",
+              "application": {"level": level, "year": year, "assessment_years": 10 if level == "assessment" else None},
+              "circumstances": {"epidemic_frontline_years": years}, "activities": []}
+    result = evaluate(person, NOTICE)
+    return any(e["code"] == "epidemic_frontline" for e in result["application"]["exemptions"])
+
+
+@pytest.mark.parametrize(("level", "year", "offered"), [
+    ("senior", 2025, [2023]),                 # 2025 is not a policy year: never offered
+    ("intermediate", 2024, [2022, 2023]),
+    ("junior", 2025, []),                      # a one-year window outside the policy years
+    ("assessment", 2025, [2020, 2021, 2022, 2023]),  # 二（五）4 covers 考核认定 too
+    ("none", 2023, []),
+])
+def test_epidemic_years_offered_are_policy_years_the_application_looks_at(data, level, year, offered):
+    assert data["levels"][level]["epidemic_years"][str(year)] == offered
+    for offered_year in offered:
+        assert _engine_takes_epidemic_years(level, year, [offered_year])
+
+
+def test_every_offered_epidemic_year_is_one_the_engine_accepts(data):
+    policy = set(load_notice(NOTICE).epidemic_policy_years)
+    for level in data["levels"].values():
+        for years in level["epidemic_years"].values():
+            assert set(years) <= policy
+
+
+def _result(year: int, as_of: str | None, activities=()) -> dict:
+    person = {"sex": "female", "birth_date": "1990-06-30", "application": {"level": "intermediate", "year": year},
+              "activities": list(activities)}
+    if as_of:
+        person["as_of"] = as_of
+    return evaluate(person, NOTICE)
+
+
+@pytest.mark.parametrize(("as_of", "open_years"), [
+    ("2025-11-29", [2025]), ("2025-12-31", [2025]), ("2026-01-01", []), (None, [2025]),
+])
+def test_a_year_is_open_until_its_last_day(as_of, open_years):
+    result = _result(2025, as_of)
+    assert [y["year"] for y in result["years"] if y["open"]] == open_years
+    assert result["as_of_text"] == (cn_date(dt.date.fromisoformat(as_of)) if as_of else None)
+
+
+def test_each_verdict_opens_with_a_plain_sentence():
+    full = [{"year": y, "kind": k, "hours": h} for y in (2023, 2024, 2025)
+            for k, h in (("public_online", 30), ("professional_online", 60))]
+    assert _result(2025, "2025-11-29", full)["application"]["headline"] == "可以申报：学时要求已满足"
+    short = _result(2025, "2025-11-29", full[:-1])["application"]
+    assert short["status"] == "not_met"
+    assert short["headline"] == "还差学时：2025 年专业科目尚差 60 学时"
+    old = evaluate({"sex": "female", "birth_date": "1970-01-01", "application": {"level": "intermediate", "year": 2025},
+                    "activities": []}, NOTICE)["application"]
+    assert (old["status"], old["headline"]) == ("not_restrictive", "可以申报：学时不作为限制条件")
+    postdoc = evaluate({"sex": "male", "birth_date": "1990-01-01", "application": {"level": "senior", "year": 2025},
+                        "circumstances": {"postdoc_qualifies": True}, "activities": []}, NOTICE)["application"]
+    assert (postdoc["status"], postdoc["headline"]) == ("not_required", "可以申报：不要求继续教育学时")
+    nothing = evaluate({"application": {"level": "none", "year": 2025}, "activities": []}, NOTICE)["application"]
+    assert nothing["headline"] is None
 
 
 def test_levels_in_the_engines_order_with_the_years_its_window_covers(data):

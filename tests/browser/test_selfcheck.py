@@ -23,6 +23,8 @@ from rules_py import InputError, evaluate, load_notice
 pytestmark = pytest.mark.browser
 
 READY_MS = 60_000
+# The day the pages' clock is set to where the result depends on it (as_of: which years are over).
+CHECK_DAY = "2025-11-29T10:00:00"
 CSP_VIOLATION = re.compile(r"Content Security Policy|Refused to", re.I)
 
 
@@ -138,6 +140,8 @@ def test_three_people_at_phone_size(phone, site_server):
     page = phone.new_page()
     errors = watch_console(page)
     site_server.clear()
+    # The day of the check, late in 2025: 2025 can still be completed, 2024 is over.
+    page.clock.set_fixed_time(CHECK_DAY)
     sc = SelfCheck(page, site_server).open()
     assert page.evaluate("() => !!document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')")
     # The form is usable while the engine loads; progress shows in Chinese.
@@ -157,12 +161,15 @@ def test_three_people_at_phone_size(phone, site_server):
     card = sc.check()
     assert card.get_attribute("data-status") == "met"
     assert page.locator(".sc-verdict-status").inner_text() == "已满足"
+    # The plain sentence comes first, then the exact wording and its clause.
+    assert page.locator(".sc-verdict > p").first.inner_text() == "可以申报：学时要求已满足"
     assert "2025 年申报高级职称评审：已满足学时要求（2023、2024、2025 年）" in card.inner_text()
     for year in (2023, 2024, 2025):
         block = card.locator(f'.sc-year[data-year="{year}"]')
         assert "已满足" in block.inner_text()
         assert "30 / 30 学时" in block.inner_text() and "60 / 60 学时" in block.inner_text()
     assert page.locator(".sc-stamp").inner_text().count("songshan-2025.1") == 1
+    assert "自查日期 2025年11月29日" in page.locator(".sc-stamp").inner_text()
     assert_no_stray_text(page)  # a met result has no what-if to offer
     sc.shot("result-met", card)
 
@@ -174,6 +181,7 @@ def test_three_people_at_phone_size(phone, site_server):
     card = sc.check()
     assert card.get_attribute("data-status") == "not_restrictive"
     assert page.locator(".sc-verdict-status").inner_text() == "学时不作为限制性条件"
+    assert page.locator(".sc-verdict > p").first.inner_text() == "可以申报：学时不作为限制条件"
     exemption = card.locator('.sc-exemptions li[data-code="age_not_restrictive"]')
     assert exemption.get_attribute("data-applied") == "true"
     assert "满 51 周岁" in exemption.inner_text() and "已采用" in exemption.inner_text()
@@ -198,6 +206,7 @@ def test_three_people_at_phone_size(phone, site_server):
     card = sc.check()
     assert card.get_attribute("data-status") == "not_met"
     assert page.locator(".sc-verdict-status").inner_text() == "尚未满足"
+    assert page.locator(".sc-verdict > p").first.inner_text() == "还差学时：2024 年专业科目尚差 15 学时"
     assert page.locator(".sc-missing li").all_inner_texts() == ["2024 年专业科目尚差 15 学时"]
     year_2024 = card.locator('.sc-year[data-year="2024"]')
     assert "尚未满足" in year_2024.inner_text() and "45 / 60 学时" in year_2024.inner_text()
@@ -212,11 +221,19 @@ def test_three_people_at_phone_size(phone, site_server):
     sc.shot("result-short", card)
     sc.shot("result-short-page", full_page=True)
 
-    # What if: 15 more 专业 hours in 2024 settle it; 10 do not.
+    # What if: the one gap is in 2024, which is over on the day of the check: nothing to fill,
+    # and 2024 is offered only once the person asks for past years.
     whatif = page.locator(".sc-whatif")
-    assert page.locator("#sc-whatif-year").input_value() == "2024"
+    assert "都已结束" in whatif.locator(".sc-whatif-closed").inner_text()
+    assert whatif.get_by_role("button", name="补齐全部缺口").count() == 0
+    year_choice = page.locator("#sc-whatif-year option")
+    assert year_choice.evaluate_all("els => els.map(e => e.value)") == ["2025"]
+    sc.shot("whatif-past", whatif)
+    whatif.get_by_label("也试算已结束的年度").check()
+    assert year_choice.evaluate_all("els => els.map(e => e.value)") == ["2025", "2024", "2023"]
+    page.select_option("#sc-whatif-year", "2024")
+    # 15 more 专业 hours in 2024 settle it; 10 do not.
     assert page.locator("#sc-whatif-subject").input_value() == "professional"
-    assert page.locator("#sc-whatif-hours").input_value() == "15"
     page.fill("#sc-whatif-hours", "10")
     whatif.get_by_role("button", name="试算").click()
     line = whatif.locator(".sc-whatif-line")
@@ -511,3 +528,167 @@ def test_older_browser_gets_a_message(browser, site_server, missing):
         assert named in status.inner_text() and "换一个浏览器" in status.inner_text()
         rejected = page.evaluate("() => window.selfCheck.ready.then(() => 'resolved', e => e.message)")
         assert rejected == "这个浏览器无法运行学时自查。"
+
+
+# ---------------------------------------------------------------------------------------------
+# What the engine knows, on the form: 评审年度, the certificate's year, the epidemic years
+# ---------------------------------------------------------------------------------------------
+
+def epidemic_years_offered(page) -> list[str]:
+    return page.locator('.sc-sub[data-path="epidemic"] input[type=checkbox]').evaluate_all("els => els.map(e => e.value)")
+
+
+def test_the_form_asks_what_the_engine_reads(phone, site_server):
+    page = phone.new_page()
+    errors = watch_console(page)
+    page.clock.set_fixed_time(CHECK_DAY)
+    sc = SelfCheck(page, site_server).open()
+    notice = load_notice()
+    form = notice.data["form"]
+    sc.applying("senior", 2025)
+    year_field = page.locator('[data-path="year"]')
+    assert year_field.locator("label").inner_text() == form["application_year_label"] == "评审年度"
+    assert form["application_year_hint"] in year_field.inner_text()
+    # 二（四）4 counts the year the certificate was obtained.
+    sc.activity(2024, "qualification_exam")
+    row = page.locator('li.sc-row[data-row="0"]')
+    exam = notice.activity_kinds["qualification_exam"]
+    assert row.locator('[data-path="row-0-year"] label').inner_text() == exam["year_label"] == "取得证书年度"
+    assert exam["year_hint"] in row.inner_text()
+    sc.shot("form-exam-row", row)
+    # 疫情防控: only the policy years inside the window, for 考核认定 too, none where it cannot apply.
+    page.locator("#sc-more-toggle").click()
+    page.get_by_role("checkbox", name=re.compile("^疫情防控一线")).check()
+    assert epidemic_years_offered(page) == ["2023"]
+    sc.applying("intermediate", 2024)
+    assert epidemic_years_offered(page) == ["2022", "2023"]
+    page.select_option("#sc-level", "assessment")
+    page.select_option("#sc-year", "2025")
+    assert epidemic_years_offered(page) == ["2020", "2021", "2022", "2023"]
+    page.select_option("#sc-level", "none")
+    assert page.get_by_role("checkbox", name=re.compile("^疫情防控一线")).count() == 0
+    # Ticked and checked: the engine takes the year (no refusal) and names the row.
+    sc.applying("senior", 2025).about("男", "1985-05-01", "其他")
+    page.locator('.sc-sub[data-path="epidemic"] input[value="2023"]').check()
+    card = sc.check()
+    assert card.locator('.sc-exemptions li[data-code="epidemic_frontline"]').count() == 1
+    sc.shot("form-epidemic", page.locator(".sc-more"))
+    assert errors == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Every message a person can trigger is plain Chinese
+# ---------------------------------------------------------------------------------------------
+
+ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def shown_messages(page) -> str:
+    return "\n".join(page.locator(".sc-form-error:not([hidden]), .sc-field-error, #sc-results .sc-alert").all_inner_texts())
+
+
+def test_bad_inputs_get_messages_without_code_words(phone, site_server):
+    page = phone.new_page()
+    errors = watch_console(page)
+    sc = SelfCheck(page, site_server).open().wait_ready()
+    seen = []
+
+    def press_and_read(expected: str) -> str:
+        page.get_by_role("button", name="核对学时").click()
+        page.wait_for_function("(words) => [...document.querySelectorAll('.sc-form-error:not([hidden])')]"
+                               ".some((e) => e.textContent.includes(words))", arg=expected, timeout=READY_MS)
+        text = shown_messages(page)
+        assert not ASCII_WORD.search(text), text
+        seen.append(text)
+        return text
+
+    sc.applying("senior", 2025)
+    sc.activity(2025, "public_online", 30)
+    press_and_read("性别")                                   # the engine: 性别 is empty
+    page.get_by_role("radio", name="男", exact=True).check()
+    press_and_read("出生日期")                               # the engine: no birth date
+    page.fill("#sc-birth-date", "1985-05-01")
+    page.fill("#sc-row-0-amount", "-10")
+    assert "第 1 条培训记录的学时不能为负数" in press_and_read("不能为负数")
+    page.fill("#sc-row-0-amount", "ten")
+    assert "请填写数字" in press_and_read("请填写数字")
+    page.fill("#sc-row-0-amount", "30")
+    sc.activity(2025, "other", 5)                            # 其他: the subject is the person's to choose
+    press_and_read("计入公需科目还是专业科目")
+    page.locator('li.sc-row[data-row="1"]').get_by_role("radio", name="专业科目").check()
+    page.get_by_role("checkbox", name="破格申报").check()
+    page.fill("#sc-years-in-post", "-2")
+    press_and_read("不能为负数")
+    page.fill("#sc-years-in-post", "")
+    press_and_read("破格申报时必须填写")                      # the engine: years in post are missing
+    page.get_by_role("checkbox", name="破格申报").uncheck()
+    page.select_option("#sc-level", "assessment")
+    press_and_read("考核认定")                                # the engine: the years it asks for
+    assert len(seen) == 8
+    assert errors == []
+
+
+# ---------------------------------------------------------------------------------------------
+# What if: every open gap at once
+# ---------------------------------------------------------------------------------------------
+
+def test_fill_every_open_gap_at_once(phone, site_server):
+    """中级 for 2026, checked on 2025-11-29: 2024 complete; 2025 and 2026 short in both subjects.
+    One trial of one year and subject cannot settle four gaps; 补齐全部缺口 does."""
+    page = phone.new_page()
+    errors = watch_console(page)
+    page.clock.set_fixed_time(CHECK_DAY)
+    sc = SelfCheck(page, site_server).open()
+    sc.applying("intermediate", 2026).about("女", "1990-03-01", "其他")
+    sc.activity(2024, "public_online", 30)
+    sc.activity(2024, "professional_online", 60)
+    sc.activity(2025, "public_online", 10)
+    card = sc.check()
+    assert card.get_attribute("data-status") == "not_met"
+    whatif = page.locator(".sc-whatif")
+    # The single trial starts at the first open gap; no past year is offered.
+    assert page.locator("#sc-whatif-year option").evaluate_all("els => els.map(e => e.value)") == ["2026", "2025"]
+    assert page.locator("#sc-whatif-year").input_value() == "2025"
+    assert page.locator("#sc-whatif-hours").input_value() == "20"
+    assert whatif.get_by_label(re.compile("也试算已结束的年度")).count() == 1
+    whatif.get_by_role("button", name="补齐全部缺口").click()
+    line = whatif.locator(".sc-whatif-line")
+    line.wait_for()
+    assert line.get_attribute("data-status") == "met"
+    assert "结论由“尚未满足”变为“已满足”" in line.inner_text()
+    assert "2025 年公需科目尚差 20 学时" in line.inner_text() and "2026 年专业科目尚差 60 学时" in line.inner_text()
+    assert card.get_attribute("data-status") == "not_met", "what-if must not change the record"
+    assert_no_stray_text(page)
+    sc.shot("whatif-fill-all", whatif)
+    assert errors == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading after 核对学时: the stage and the bytes beside the button
+# ---------------------------------------------------------------------------------------------
+
+def test_progress_beside_the_button_while_the_engine_loads(phone, site_server):
+    page = phone.new_page()
+    errors = watch_console(page)
+    held = []
+    page.route("**/*.wasm", lambda route: held.append(route))  # the download waits for the test
+    sc = SelfCheck(page, site_server).open()
+    sc.applying("none", 2025)
+    sc.activity(2025, "public_online", 30)
+    page.get_by_role("button", name="核对学时").click()
+    wait = page.locator("#sc-wait")
+    wait.wait_for()
+    page.wait_for_function("() => /正在下载自查程序（[0-9.]+ \\/ [0-9.]+ MB）/.test(document.querySelector('#sc-wait').textContent)",
+                           timeout=20_000)
+    assert "加载完成后立即显示结果" in wait.inner_text()
+    box = wait.bounding_box()
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= 812, box
+    submit = page.get_by_role("button", name="核对学时").bounding_box()
+    assert abs(box["y"] - (submit["y"] + submit["height"])) < 200, "beside the button, not at the top"
+    sc.shot("loading-beside-button")
+    for route in held:
+        route.continue_()
+    page.route("**/*.wasm", lambda route: route.continue_())
+    page.locator("#sc-card").wait_for(timeout=READY_MS)
+    assert wait.is_hidden()
+    assert errors == []

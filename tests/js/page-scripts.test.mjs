@@ -15,7 +15,7 @@ const FORBIDDEN = [
   [/senior|intermediate|junior/, "a level code (the page data has level_order and levels)"],
   [/\bfmtHours\b|\bcnDate\b|toLocaleDateString|Intl\.DateTimeFormat/, "an hours or date formatting helper"],
   [/Math\.(ceil|floor)\([^)]*\*\s*10\b/, "hours rounded to tenths (the result has hours_text)"],
-  [/\}\s*月\s*\$\{|\}\s*年\s*\$\{[^}]*\}\s*月/, "a date built by hand (the page data has date_template)"],
+  [/\}\s*月\s*\$\{|\}\s*年\s*\$\{[^}]*\}\s*月/, "a date built by hand (the result has as_of_text)"],
   [/public_online|professional_online/, "a kind code (the page data has what_if_kinds)"],
 ];
 

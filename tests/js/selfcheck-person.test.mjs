@@ -4,7 +4,8 @@ import { test } from "node:test";
 import { noticeData, pageModule } from "./python.mjs";
 
 const notice = noticeData();
-const { toNumber, buildPerson, formProblem, pathForField, rowIsEmpty } = await pageModule("selfcheck-person.js");
+const { toNumber, buildPerson, formProblem, pathForField, rowIsEmpty, isNegative, isoDay, offeredEpidemicYears } =
+  await pageModule("selfcheck-person.js");
 const { blankAnswers, blankRow } = await pageModule("selfcheck-answers.js");
 
 const [evaluationLevel] = notice.level_order.filter((code) => notice.levels[code].evaluation);
@@ -62,15 +63,42 @@ test("破格 and its years count only for an evaluation level; the assessment ye
 });
 
 test("the epidemic years are sent sorted and only when ticked; the transfer year only when ticked", () => {
-  const ticked = buildPerson(answers({ epidemic: true, epidemic_years: [2024, 2023], transferred: true, transferred_year: "2023" }), notice);
-  assert.deepEqual(ticked.circumstances.epidemic_frontline_years, [2023, 2024]);
+  const ticked = buildPerson(answers({ year: 2024, epidemic: true, epidemic_years: [2023, 2022], transferred: true, transferred_year: "2023" }), notice);
+  assert.deepEqual(ticked.circumstances.epidemic_frontline_years, [2022, 2023]);
   assert.equal(ticked.circumstances.transferred_from_government_year, 2023);
   const unticked = buildPerson(answers({ epidemic: false, epidemic_years: [2024], transferred: false, transferred_year: "2023" }), notice);
   assert.deepEqual(unticked.circumstances.epidemic_frontline_years, []);
   assert.equal(unticked.circumstances.transferred_from_government_year, null);
 });
 
+test("only the epidemic years the page data offers for this level and year are sent", () => {
+  const level = evaluationLevel;
+  const offered = offeredEpidemicYears(notice, answers({ level, year: 2025 }));
+  assert.deepEqual(offered, notice.levels[level].epidemic_years["2025"]);
+  assert.ok(!offered.includes(2025), "2025 is no policy year");
+  const person = buildPerson(answers({ level, year: 2025, epidemic: true, epidemic_years: [2021, 2023, 2025] }), notice);
+  assert.deepEqual(person.circumstances.epidemic_frontline_years, [2021, 2023].filter((y) => offered.includes(y)));
+  assert.ok(offeredEpidemicYears(notice, answers({ level: assessmentLevel, year: 2025 })).length > 0, "考核认定 too");
+  assert.deepEqual(offeredEpidemicYears(notice, answers({ level: onlyYears, year: 2025 })), []);
+});
+
+test("the day of the check is sent as as_of, in local time", () => {
+  assert.equal(isoDay(new Date(2026, 0, 5)), "2026-01-05");
+  assert.equal(isoDay(new Date(2025, 11, 31, 23, 59)), "2025-12-31");
+  assert.equal(buildPerson(answers(), notice, "2025-11-29").as_of, "2025-11-29");
+  assert.equal("as_of" in buildPerson(answers(), notice), false);
+});
+
+test("a negative number is told apart from text that is no number", () => {
+  for (const text of ["-10", "－10", "-0.5", " -3 "]) assert.equal(isNegative(text), true, text);
+  for (const text of ["10", "abc", "", "-", "--3", "1-2"]) assert.equal(isNegative(text), false, text);
+});
+
 const problems = [
+  ["negative hours", { activities: [{ ...blankRow(2025), kind: publicKind, amount: "-10" }] }, "row-0-amount", "第 1 条培训记录的学时不能为负数。"],
+  ["letters for hours", { activities: [{ ...blankRow(2025), kind: publicKind, amount: "ten" }] }, "row-0-amount",
+    "第 1 条培训记录的学时请填写数字，例如 12 或 7.5。"],
+  ["negative years in post", { years_in_post: "-2" }, "years_in_post", "「实际任职年限」不能为负数。"],
   ["a row without a kind", { activities: [{ ...blankRow(2025), amount: "3" }] }, "row-0-kind", "请为第 1 条培训记录选择培训类型。"],
   ["a row whose subject is not chosen", { activities: [blankRow(2025), { ...blankRow(2025), kind: inputKind, amount: "3" }] },
     "row-1-subject", "请为第 2 条培训记录选择计入公需科目还是专业科目。"],

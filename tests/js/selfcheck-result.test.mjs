@@ -5,14 +5,18 @@ import { test } from "node:test";
 import { evaluate, noticeData, pageModule } from "./python.mjs";
 
 const notice = noticeData();
-const { resultSummary, fillDate, isFree } = await pageModule("selfcheck-result.js");
-const { whatIfStart, whatIfPerson } = await pageModule("selfcheck-whatif.js");
+const { resultSummary, isFree } = await pageModule("selfcheck-result.js");
+const { whatIfStart, whatIfPerson, fillAllPerson, outcomeWords } = await pageModule("selfcheck-whatif.js");
 const level = notice.level_order.find((code) => notice.levels[code].evaluation && notice.levels[code].window > 1);
 const onlyYears = notice.level_order.find((code) => notice.levels[code].years_only);
 const Y = notice.year;
 
-function person(levelCode, activities) {
-  return { sex: "male", birth_date: "1990-01-01", application: { level: levelCode, year: Y }, activities };
+// The day of the check: within the notice's year, so that its year is still open.
+const DURING = `${Y}-11-29`;
+const AFTER = `${Y + 1}-01-02`;
+
+function person(levelCode, activities, asOf = DURING) {
+  return { sex: "male", birth_date: "1990-01-01", application: { level: levelCode, year: Y }, activities, as_of: asOf };
 }
 
 const short = person(level, [
@@ -39,13 +43,41 @@ test("the what-if starts at the first gap, with its hours as the engine words th
   const result = evaluate(short);
   const start = whatIfStart(result, notice);
   const year = result.years.find((y) => y.year === Y);
-  assert.deepEqual(start, { years: result.years.map((y) => y.year), year: Y, subject: "professional",
+  assert.deepEqual(start, { gaps: [year], years: [Y], pastYears: [Y - 2, Y - 1], year: Y, subject: "professional",
                             hours: year.hours_text.professional_missing });
   assert.equal(start.hours, "14.8", "a gap of 14.75 rounds up, as the engine words it");
   const trial = whatIfPerson(short, notice, { year: Y, subject: "professional", hours: 15 });
   assert.equal(trial.activities.length, short.activities.length + 1, "the trial adds one activity");
   assert.equal(short.activities.length, 6, "the person itself is not changed");
   assert.equal(evaluate(trial).application.status, "met");
+});
+
+test("补齐全部缺口 fills every open gap at once, by the hours the result says are missing", () => {
+  const twoGaps = person(level, [{ year: Y, kind: notice.what_if_kinds.public, hours: 10 }]);
+  const sooner = { ...twoGaps, application: { level, year: Y + 1 }, as_of: AFTER };
+  const result = evaluate(sooner);
+  const start = whatIfStart(result, notice);
+  assert.deepEqual(start.gaps.map((y) => y.year), [Y + 1], "only the year not yet over");
+  assert.deepEqual(start.pastYears, [Y - 1, Y]);
+  const filled = evaluate(fillAllPerson(sooner, notice, start.gaps));
+  assert.equal(filled.years.find((y) => y.year === Y + 1).met, true);
+  assert.equal(outcomeWords(notice, result, filled, [Y + 1]), `结论仍是“${notice.statuses.not_met}”`,
+    "the past years stay short: filling what can be filled does not pretend otherwise");
+  const open = evaluate({ ...sooner, as_of: `${Y - 1}-06-01` });
+  const all = whatIfStart(open, notice);
+  assert.deepEqual(all.gaps.map((y) => y.year), [Y - 1, Y, Y + 1]);
+  const met = evaluate(fillAllPerson(sooner, notice, all.gaps));
+  assert.equal(met.application.status, "met");
+  assert.equal(outcomeWords(notice, open, met, [Y - 1, Y, Y + 1]),
+    `结论由“${notice.statuses.not_met}”变为“${notice.statuses.met}”`);
+});
+
+test("when every short year is over, no gap is offered and no year is chosen until a past one is", () => {
+  const start = whatIfStart(evaluate(person(level, short.activities, AFTER)), notice);
+  assert.deepEqual(start.gaps, []);
+  assert.deepEqual(start.years, []);
+  assert.equal(start.year, null);
+  assert.deepEqual(start.pastYears, [Y - 2, Y - 1, Y]);
 });
 
 test("only years: the verdict names the short years; a met application offers no what-if", () => {
@@ -57,7 +89,3 @@ test("only years: the verdict names the short years; a met application offers no
   assert.equal(whatIfStart(met, notice), null);
 });
 
-test("the day of a check in the page data's date pattern, which is the engine's", () => {
-  assert.equal(fillDate(notice.date_template, new Date(2025, 2, 3)), "2025年3月3日");
-  assert.equal(fillDate(notice.date_template, new Date(2026, 11, 24)), "2026年12月24日");
-});

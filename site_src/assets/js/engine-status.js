@@ -88,6 +88,25 @@ export function showStatus(view, engine) {
   } else showLoading(box, engine, view);
 }
 
+/**
+ * The loading progress beside a button that waits for the engine (学时自查's 核对学时): the stage in
+ * words with the bytes, and a bar. Empty and hidden once the engine is ready or has failed (the
+ * status box at the top then says why). Returns whether it still shows progress.
+ */
+export function showProgressBeside(box, engine) {
+  const loading = !engine.info && !engine.failure;
+  box.hidden = !loading;
+  if (!loading) {
+    box.replaceChildren();
+    return false;
+  }
+  const { text, percent } = loadingText(engine.progress);
+  const bar = h("progress", { max: 100, class: "sc-progress", "aria-label": "加载进度" });
+  if (percent !== null) bar.value = percent;
+  box.replaceChildren(h("p", { class: "sc-wait-text" }, "自查程序还在加载，加载完成后立即显示结果。", h("br"), text), bar);
+  return true;
+}
+
 /** Show the advice once loading has been silent for `view.watchdogMs` (the load goes on). */
 export function startWatchdog(view, engine) {
   const timer = setInterval(() => {

@@ -13,7 +13,7 @@
 
 import { fmtMB, h } from "./dom.js";
 import * as requests from "./engine-requests.js";
-import { showStatus, startWatchdog } from "./engine-status.js";
+import { showProgressBeside, showStatus, startWatchdog } from "./engine-status.js";
 import { listen, started } from "./selfcheck-start.js";
 
 export { fmtMB, h };
@@ -24,7 +24,8 @@ export const IN_WECHAT = /MicroMessenger/i.test(navigator.userAgent);
  * the person can do meanwhile, `readyText` the line shown once the engine is loaded, `crashHint`
  * what else to try when the engine stops after it had loaded (the roster page: split a large file).
  * What the worker prepares (the page's tools) is in the page itself (selfcheck-start.js).
- * Returns {engine (its state: info, failure…), ready, evaluate, checkRoster, roster (its steps)}.
+ * Returns {engine (its state: info, failure…), ready, evaluate, checkRoster, followProgress(box) (the
+ * loading progress shown in `box` too, beside a button that waits), roster (its steps)}.
  */
 export function startSelfCheck({ tool = "学时自查", waitHint = "", readyText = "", crashHint = "" } = {}) {
   if (window.selfCheck) throw new Error("startSelfCheck: the engine is already started on this page");
@@ -35,10 +36,15 @@ export function startSelfCheck({ tool = "学时自查", waitHint = "", readyText
     // Loading: after this long without news from the worker, advice is shown (the load goes on).
     watchdogMs: 1000 * (Number(params.get("watchdog")) || 30),
   };
+  // Boxes beside a button that waits for the engine (followProgress below).
+  const besides = new Set();
   const engine = requests.createEngine({
     crashHint,
     silenceOverrideMs: 1000 * (Number(params.get("request_watchdog")) || 0),
-    onChange: (state) => showStatus(view, state),
+    onChange: (state) => {
+      showStatus(view, state);
+      for (const box of besides) showProgressBeside(box, state);
+    },
   });
   // A phone may freeze a hidden page with its worker; the clock restarts when the page is back.
   document.addEventListener("visibilitychange", () => {
@@ -51,5 +57,9 @@ export function startSelfCheck({ tool = "学时自查", waitHint = "", readyText
   window.selfCheck = Object.freeze({ ready: engine.ready, evaluate, checkRoster });
   startWatchdog(view, engine);
   showStatus(view, engine);
-  return { engine, ready: engine.ready, evaluate, checkRoster, roster: requests.rosterSteps(engine) };
+  // Show the loading progress in `box` too, until the engine is ready or has failed.
+  const followProgress = (box) => {
+    if (showProgressBeside(box, engine)) besides.add(box);
+  };
+  return { engine, ready: engine.ready, evaluate, checkRoster, followProgress, roster: requests.rosterSteps(engine) };
 }

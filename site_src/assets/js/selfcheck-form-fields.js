@@ -5,7 +5,7 @@
 import { h } from "./dom.js";
 import { blankRow } from "./selfcheck-answers.js";
 import { clauseLink } from "./selfcheck-clauses.js";
-import { clauseRequiring, kindSpec } from "./selfcheck-person.js";
+import { clauseRequiring, kindSpec, offeredEpidemicYears } from "./selfcheck-person.js";
 
 export function field(label, control, { hint = null, path = null, cls = "" } = {}) {
   return h("div", { class: `sc-field ${cls}`, dataset: path ? { path } : {} },
@@ -51,8 +51,7 @@ export function checkRow(page, { key, label, explain, clause, more }) {
 
 function epidemicYears(page) {
   const { answers, notice } = page;
-  const year = chosenYear(page);
-  const years = notice.levels[answers.level]?.window_years[String(year)] || [year];
+  const years = offeredEpidemicYears(notice, answers);
   return h("div", { class: "sc-sub", dataset: { path: "epidemic" } },
     h("p", { class: "sc-label" }, "是哪些年度（只需勾选申报要看的年度）："),
     h("div", { class: "sc-inline-choices" }, years.map((y) => h("label", { class: "sc-choice sc-choice--inline" },
@@ -78,6 +77,7 @@ export function circumstanceRows(page) {
   const { notice } = page;
   const exemptions = notice.exemptions;
   const grassYears = (exemptions.non_public_or_grassroots.evaluation_years || []).join("、");
+  const epidemicOffered = offeredEpidemicYears(notice, page.answers).length > 0;
   return [
     { key: "grassroots_frontline", label: "在苏木、乡镇等基层一线工作",
       explain: `参加 ${grassYears} 年度职称评审时，学时不作为限制性条件，学习经历作为评审参考。`,
@@ -87,7 +87,7 @@ export function circumstanceRows(page) {
       clause: exemptions.postdoc.clause },
     { key: "epidemic", label: "疫情防控一线医疗卫生人员（符合倾斜政策）",
       explain: "疫情防控当年度不要求继续教育学时。", clause: exemptions.epidemic_frontline.clause,
-      more: () => epidemicYears(page) },
+      more: () => epidemicYears(page), offered: epidemicOffered },
     { key: "transferred", label: "从党政机关转任到企事业单位专业技术岗位",
       explain: "转任当年参加评审不要求学时；以后参加评审，只看转任以后的年度。",
       clause: exemptions.transferred_from_government.clause, more: () => transferredYear(page) },
@@ -95,7 +95,7 @@ export function circumstanceRows(page) {
       explain: "申报职称评审时，职业技能培训的学时可以计入专业科目。", clause: clauseRequiring(notice, "high_skilled_talent") },
     { key: "primary_secondary_teacher", label: "中小学教师",
       explain: "教育教学相关能力提升培训的学时可以计入专业科目。", clause: clauseRequiring(notice, "primary_secondary_teacher") },
-  ];
+  ].filter((row) => row.offered !== false);
 }
 
 /** The kind's name without its parenthesised detail, short enough for a phone's select box. */
@@ -120,7 +120,7 @@ function requirementOf(page, circumstance) {
 function kindParts(page, row, index, spec) {
   const { notice } = page;
   const subject = spec.subject === "input" ? "计入您选择的科目" : `计入${subjectName(notice, spec.subject)}`;
-  const note = spec.completes_requirement ? "视同完成当年专业科目学时要求" : subject;
+  const note = spec.completes_requirement ? `视同完成该年度${subjectName(notice, spec.subject)}学时要求` : subject;
   // The select box shows the name without its parenthesised detail (and a phone may cut even
   // that): the hint repeats the whole label, e.g. "（…，考试合格后取得的学时）".
   const full = shortLabel(spec.label) !== spec.label || spec.label.length > 10 ? `${spec.label}：` : "";
@@ -156,7 +156,7 @@ function yearAndAmount(page, row, index, spec) {
   const set = (key, rerender = false) => (e) => { row[key] = e.target.value; page.changed(rerender); };
   const amountLabel = row.unit === "minutes" ? "分钟数" : "学时";
   return h("div", { class: "sc-row-line" },
-    field("年度", h("select", { id: `sc-row-${index}-year`, class: "sc-input", onchange: set("year", true) },
+    field(spec?.year_label ?? "年度", h("select", { id: `sc-row-${index}-year`, class: "sc-input", onchange: set("year", true) },
       yearOptions(row.year, rowYears(page, row))), { path: `row-${index}-year`, cls: "sc-field--year" }),
     h("div", { class: "sc-field sc-amount", dataset: { path: `row-${index}-amount` } },
       h("label", { class: "sc-label", for: `sc-row-${index}-amount` },
@@ -193,6 +193,7 @@ export function activityRow(page, row, index) {
     field("培训类型", kindSelect, { path: `row-${index}-kind`, cls: "sc-field--kind" }),
     spec ? kindParts(page, row, index, spec) : null,
     yearAndAmount(page, row, index, spec),
+    spec?.year_hint ? h("p", { class: "sc-hint sc-year-hint" }, spec.year_hint) : null,
     row.unit === "minutes"
       ? h("p", { class: "sc-hint" }, `证书只写时长的，按 ${notice.minutes_per_hour} 分钟计 1 学时。`,
         clauseLink(notice, notice.conversion_clause))

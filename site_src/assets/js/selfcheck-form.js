@@ -60,9 +60,10 @@ function applicationSection(page) {
     field("申报类别", h("select", { id: "sc-level", class: "sc-input", onchange: (e) => { answers.level = e.target.value; page.changed(true); } },
       notice.level_order.map((code) => h("option", { value: code, selected: answers.level === code }, notice.levels[code].option))),
     { path: "level", hint: levelHint(page) }),
-    field(level.years_only ? "核对到哪一年" : "申报年度", h("select", { id: "sc-year", class: "sc-input",
+    field(level.years_only ? "核对到哪一年" : notice.form.application_year_label, h("select", { id: "sc-year", class: "sc-input",
       onchange: (e) => { answers.year = Number(e.target.value); page.changed(true); } },
-      yearOptions(chosenYear(page), notice.application_years)), { path: "year" }),
+      yearOptions(chosenYear(page), notice.application_years)),
+    { path: "year", hint: level.years_only ? null : notice.form.application_year_hint }),
     level.asks_assessment_years
       ? field("考核认定要求的年限（年）", textInput(page, "assessment_years", "sc-assessment-years", "例如 1"),
         { path: "assessment_years", hint: "按考核认定的要求填写；不清楚的请问单位人事部门。" })
@@ -178,6 +179,7 @@ export function renderForm(page) {
     h("div", { class: "sc-actions" },
       h("button", { type: "submit", class: "md-button md-button--primary sc-submit" }, "核对学时"),
       clearButton(page)),
+    page.waitBox,
     storageNote(page.storageWorks),
   ].filter(Boolean));
   if (focusedPath) document.getElementById(focusedPath)?.focus();

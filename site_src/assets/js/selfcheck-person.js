@@ -12,6 +12,22 @@ export function toNumber(text) {
   return /^\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : NaN;
 }
 
+/** Typed as a negative number ("-10", "－10"): not "not a number", but "不能为负数". */
+export function isNegative(text) {
+  return Number.isNaN(toNumber(text)) && toNumber(String(text).trim().replace(/^[-－−]/, "")) > 0;
+}
+
+/** The day `date` in local time as YYYY-MM-DD: the person's as_of (the engine words it). */
+export function isoDay(date) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return [date.getFullYear(), pad(date.getMonth() + 1), pad(date.getDate())].join("-");
+}
+
+/** The 疫情防控 years the form offers: the policy years inside what this application looks at (page data). */
+export function offeredEpidemicYears(notice, answers) {
+  return notice.levels[answers.level]?.epidemic_years?.[String(toNumber(answers.year) || notice.year)] || [];
+}
+
 export function kindSpec(notice, code) {
   return notice.kinds.find((k) => k.code === code);
 }
@@ -33,8 +49,13 @@ function activityOf(notice, row) {
   return activity;
 }
 
-/** The person object of the engine's interface, from the form's answers. */
-export function buildPerson(answers, notice) {
+/**
+ * The person object of the engine's interface, from the form's answers; `asOf` (YYYY-MM-DD) is the
+ * day of the check. Only the 疫情防控 years this application offers are sent (a year ticked for
+ * another level or year stays in the answers, unsent).
+ */
+export function buildPerson(answers, notice, asOf = null) {
+  const offered = offeredEpidemicYears(notice, answers);
   const level = notice.levels[answers.level] || {};
   const year = toNumber(answers.year);
   const exceptional = Boolean(level.evaluation) && answers.exceptional;
@@ -53,7 +74,7 @@ export function buildPerson(answers, notice) {
       non_public_sector: answers.unit === "non_public_sector",
       grassroots_frontline: answers.grassroots_frontline,
       postdoc_qualifies: answers.postdoc_qualifies,
-      epidemic_frontline_years: answers.epidemic ? [...answers.epidemic_years].sort() : [],
+      epidemic_frontline_years: answers.epidemic ? answers.epidemic_years.filter((y) => offered.includes(y)).sort() : [],
       transferred_from_government_year: answers.transferred ? toNumber(answers.transferred_year) : null,
       high_skilled_talent: answers.high_skilled_talent,
       primary_secondary_teacher: answers.primary_secondary_teacher,
@@ -62,6 +83,7 @@ export function buildPerson(answers, notice) {
   };
   if (!person.sex) delete person.sex;
   if (!person.birth_date) delete person.birth_date;
+  if (asOf) person.as_of = asOf;
   return person;
 }
 
@@ -74,6 +96,7 @@ function rowProblem(notice, row, index) {
     return { path: `row-${index}-subject`, message: `请为${where}选择计入公需科目还是专业科目。` };
   }
   const amount = toNumber(row.amount);
+  if (isNegative(row.amount)) return { path: `row-${index}-amount`, message: `${where}的${unit}不能为负数。` };
   if (Number.isNaN(amount)) return { path: `row-${index}-amount`, message: `${where}的${unit}请填写数字，例如 12 或 7.5。` };
   if (amount === null && !spec.completes_requirement) {
     return { path: `row-${index}-amount`, message: `请填写${where}的${unit}。` };
@@ -81,7 +104,7 @@ function rowProblem(notice, row, index) {
   return null;
 }
 
-const NUMBER_FIELDS = [["year", "申报年度"], ["assessment_years", "考核认定要求年限"],
+const NUMBER_FIELDS = [["assessment_years", "考核认定要求年限"],
   ["years_in_post", "实际任职年限"], ["transferred_year", "转任年度"]];
 
 /**
@@ -94,12 +117,14 @@ export function formProblem(answers, notice) {
     if (problem) return problem;
   }
   for (const [key, label] of NUMBER_FIELDS) {
+    if (isNegative(answers[key])) return { path: key, message: `「${label}」不能为负数。` };
     if (Number.isNaN(toNumber(answers[key]))) return { path: key, message: `「${label}」请填写数字。` };
   }
   if (answers.transferred && toNumber(answers.transferred_year) === null) {
     return { path: "transferred_year", message: "请填写从党政机关转任的年度，例如 2023。" };
   }
-  if (answers.epidemic && !answers.epidemic_years.length) {
+  const offered = offeredEpidemicYears(notice, answers);
+  if (answers.epidemic && offered.length && !answers.epidemic_years.some((y) => offered.includes(y))) {
     return { path: "epidemic", message: "请勾选疫情防控一线的年度。" };
   }
   return null;

@@ -102,17 +102,11 @@ function yearsSection(result, notice) {
     result.years.map((year) => yearBlock(year, app, notice)));
 }
 
-/** A day in the page data's date pattern (rules_py.dates.cn_date's). */
-export function fillDate(template, day) {
-  return template.replace("{year}", String(day.getFullYear())).replace("{month}", String(day.getMonth() + 1))
-    .replace("{day}", String(day.getDate()));
-}
-
 function stamp(result, notice) {
   const n = result.notice;
   return h("footer", { class: "sc-stamp" },
     h("p", {}, "依据：", n.issuer, "《", n.title, "》（", notice.issued_text, "印发）"),
-    h("p", {}, `规则版本 ${n.rules_version} · 自查日期 ${fillDate(notice.date_template, new Date())}`),
+    h("p", {}, `规则版本 ${n.rules_version} · 自查日期 ${result.as_of_text}`),
     h("p", {}, "本结果由您的浏览器按通知逐条计算，仅供自查参考，以主管部门审核为准。"));
 }
 
@@ -125,6 +119,7 @@ function card(result, notice) {
       h("p", { class: "sc-card-kicker" }, "学时自查结果"),
       h("h2", { class: "sc-card-title" }, summary.heading)),
     h("div", { class: "sc-verdict" },
+      app.headline ? h("p", { class: "sc-verdict-headline" }, app.headline) : null,
       h("p", { class: "sc-verdict-status", role: "status", dataset: { status: app.status } }, summary.verdict),
       h("p", { class: "sc-verdict-text" }, app.text),
       app.clauses.length ? h("p", { class: "sc-cites" }, "依据：", app.clauses.map((id, i) => [i ? "、" : "", clauseLink(notice, id, { title: true })])) : null),

@@ -7,11 +7,11 @@
 import { h, startSelfCheck } from "./selfcheck-client.js";
 import { blankAnswers, loadAnswers, saveAnswers } from "./selfcheck-answers.js";
 import { markField, renderForm, setUpForm } from "./selfcheck-form.js";
-import { buildPerson, formProblem, pathForField, rowIsEmpty } from "./selfcheck-person.js";
+import { buildPerson, formProblem, isoDay, pathForField, rowIsEmpty } from "./selfcheck-person.js";
 import { renderResult } from "./selfcheck-result.js";
 
 const root = document.getElementById("selfcheck");
-const { engine, evaluate } = startSelfCheck({ tool: "学时自查", waitHint: "可以先填写下面的内容。" });
+const { engine, evaluate, followProgress } = startSelfCheck({ tool: "学时自查", waitHint: "可以先填写下面的内容。" });
 
 /** Empty rows before the last one go, so that "第 n 条" on screen is the engine's activity n. */
 function dropEmptyRows(page) {
@@ -45,9 +45,11 @@ async function check(page, { quiet = false } = {}) {
     else page.resultBox.querySelector(".sc-card")?.classList.add("sc-stale");
     return;
   }
-  const person = buildPerson(page.answers, page.notice);
+  const person = buildPerson(page.answers, page.notice, isoDay(new Date()));
   if (!engine.info && !engine.failure) {
-    page.resultBox.replaceChildren(h("p", { class: "sc-waiting" }, "自查程序还在加载，加载完成后立即显示结果……"));
+    // Beside the button just pressed, in view: the status box at the top is screens away on a phone.
+    followProgress(page.waitBox);
+    if (!quiet) page.waitBox.scrollIntoView({ block: "nearest" });
   }
   try {
     const result = await evaluate(person);
@@ -72,7 +74,7 @@ async function loadNotice(noticeId) {
  * (`answers`, `restoreProblem`, `storageWorks`, under `storageKey`, the root's data-storage-key
  * written by templates/selfcheck.md.j2), whether a change checks again (`autoUpdate`,
  * `updateTimer`), the 清除 button's confirmation timer (`clearArmed`), the elements (`root`, `form`,
- * `formError`, `resultBox`), `evaluate` (the engine) and `changed(rerender)` (selfcheck-form.js).
+ * `formError`, `resultBox`, `waitBox` — the loading progress beside 核对学时), `evaluate` (the engine) and `changed(rerender)` (selfcheck-form.js).
  */
 function newPage(notice) {
   const page = {
@@ -80,6 +82,7 @@ function newPage(notice) {
     answers: null, restoreProblem: null, storageWorks: true,
     autoUpdate: false, updateTimer: null, clearArmed: null,
     resultBox: h("section", { class: "sc-results", id: "sc-results", "aria-label": "自查结果" }),
+    waitBox: h("div", { class: "sc-wait", id: "sc-wait", role: "status", hidden: true }),
   };
   setUpForm(page, () => check(page, { quiet: true }));
   page.form.addEventListener("submit", (event) => {
