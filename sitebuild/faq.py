@@ -20,6 +20,16 @@ def load_faq(templates: Path) -> list[dict]:
 def example_person(person, notice):
     """``person`` with every "=…" string replaced by the value of that jinja2 expression for
     ``notice`` (names: year, req, ex, assessment_hint, mph, born(age, "MM-DD"))."""
+    return _work_out(person, notice)
+
+
+def example_applies(example: dict, notice) -> bool:
+    """An example with ``when = "=…"`` is shown only for a notice where that expression holds: the
+    epidemic example, say, only while a year of the policy is inside the notice's window."""
+    return "when" not in example or bool(_work_out(example["when"], notice))
+
+
+def _work_out(node, notice):
     import jinja2
 
     year = notice.year
@@ -40,7 +50,7 @@ def example_person(person, notice):
                 raise BuildError(f"faq example value {value!r}: {error}") from None
         return value
 
-    return work_out(person)
+    return work_out(node)
 
 
 def faq_entries(b: Build, env, context: dict) -> list[dict]:
@@ -52,7 +62,8 @@ def faq_entries(b: Build, env, context: dict) -> list[dict]:
         for clause_id in raw["clauses"]:
             b.notice.clause(clause_id)  # unknown id → NoticeDataError names it
         examples = []
-        for i, ex in enumerate(raw.get("examples", []), start=1):
+        shown = [ex for ex in raw.get("examples", []) if example_applies(ex, b.notice)]
+        for i, ex in enumerate(shown, start=1):
             person = example_person(ex["person"], b.notice)
             result = evaluate(person, b.notice.id)
             status = result["application"]["status"]

@@ -21,7 +21,7 @@ import pytest
 import build
 from rules_py import evaluate, load_notice
 from sitebuild.context import hours
-from sitebuild.faq import example_person, load_faq
+from sitebuild.faq import example_applies, example_person, load_faq
 from sitebuild.verify import ENGINE_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -312,10 +312,13 @@ def _examples_on_page(site: Path) -> dict[str, list[dict]]:
     return by_example
 
 
-def _examples_in_data():
+def _examples_in_data(notice=None):
+    """The examples the FAQ of ``notice`` (default: the current one) shows, with their people."""
+    notice = notice or load_notice()
     for entry in FAQ:
-        for i, example in enumerate(entry.get("examples", []), start=1):
-            person = example_person(example["person"], load_notice())
+        shown = [example for example in entry.get("examples", []) if example_applies(example, notice)]
+        for i, example in enumerate(shown, start=1):
+            person = example_person(example["person"], notice)
             yield pytest.param(f"{entry['id']}-{i}", person, id=f"{entry['id']}-{i}")
 
 
@@ -534,7 +537,7 @@ def test_the_faq_answers_and_examples_follow_the_other_notice(next_year_site):
     page = (next_year_site / "faq" / "index.html").read_text("utf-8")
     assert "每年累计不少于 <strong>100 学时</strong>，其中公需科目不少于 <strong>40 学时</strong>" in page
     examples = _examples_on_page(next_year_site)
-    assert len(examples) == len(list(_examples_in_data()))
+    assert len(examples) == len(list(_examples_in_data(_next_notice())))
     for example_id, fields in examples.items():
         years = {f["year"] for f in fields if f["year"] is not None}
         assert 2026 in years and years <= {2024, 2025, 2026}, example_id
@@ -577,3 +580,18 @@ def test_an_unknown_notice_stops_the_build_with_the_known_ones(tmp_path, caplog)
                          "--build-dir", str(tmp_path / "build")])
     assert status == 1
     assert "no notice data file for 'songshan-1999' (rules_py/notices has songshan-2025)" in caplog.text
+
+
+def test_an_example_is_shown_only_for_a_notice_it_applies_to():
+    """The epidemic example needs a year of the policy inside the window: the 2025 notice has one
+    (2023), the 2026 fixture's window (2024–2026) has none, so there the example is left out."""
+    epidemic = next(e for e in load_faq(ROOT / "templates") if e["id"] == "epidemic")["examples"][0]
+    assert example_applies(epidemic, load_notice("songshan-2025"))
+    assert not example_applies(epidemic, _next_notice())
+
+
+def _next_notice():
+    """The fixture notice, read as rules_py reads a notice file (it is not in rules_py/notices)."""
+    from rules_py.notice import Notice
+
+    return Notice(NEXT_NOTICE.stem, tomllib.loads(NEXT_NOTICE.read_text("utf-8")))
