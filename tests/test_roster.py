@@ -1,4 +1,4 @@
-"""花名册自查 (DESIGN §5): rosters built in code, every problem code planted at a known cell,
+"""花名册自查 (the roster report of rules_py.roster): rosters built in code, every problem code planted at a known cell,
 real-world layouts, hostile and wrong files, the annotated workbook, and the command line."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 import roster_factory as rf
 from rules_py import roster
+from rules_py.roster.annotate import strip_where
 from rules_py.roster import (FATAL_CODES, PROBLEM_CODES, annotate_roster, check_roster, describe_codes,
                              exit_status)
 
@@ -570,7 +571,7 @@ def test_annotated_workbook_has_fills_comments_and_a_linked_summary():
         colour = roster.ERROR_FILL if problem["severity"] == "error" else roster.WARNING_FILL
         assert cell.fill.fgColor.rgb == colour
         assert cell.comment is not None and cell.comment.author == roster.AUTHOR
-        assert roster._strip_where(problem["message"]) in cell.comment.text
+        assert strip_where(problem["message"]) in cell.comment.text
     assert ws["B5"].comment is None and ws["D5"].fill.fgColor.rgb != roster.ERROR_FILL
     # The person's data, validations and formulas come back unchanged.
     assert ws["D5"].value == rf.person(0)["id_number"]

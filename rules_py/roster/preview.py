@@ -3,7 +3,7 @@ column the report found, as the person's workbook displays them.
 
 ``preview_rows(data, report)`` reads only down to the last row it shows (openpyxl read-only mode
 stops there), so a roster whose first problems sit near the top costs almost nothing. Pure Python,
-no I/O; it runs in the page's worker beside :mod:`rules_py.roster` and never raises.
+no I/O; it runs in the page's worker beside the roster check and never raises.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import warnings
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
 
-from rules_py.roster import as_bytes, cell_text, shorten
+from rules_py.roster.archive import as_bytes
+from rules_py.roster.values import cell_text, shorten
 
 PREVIEW_ROWS = 10        # rows with problems shown on the page
 MAX_CELL_CHARS = 40      # a longer value is cut with "…"

@@ -1,0 +1,119 @@
+"""The roster check run end to end: the stages in order, and the report.
+
+archive (may we open it?) → table (where is the header, which rows are people?) → checks (the
+problems) → the report, and on request annotate (the marked copy). Parameterised by the form id,
+so another form of the notice can be checked by the same stages.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Callable
+
+from openpyxl.utils import get_column_letter
+
+from rules_py.forms import form_by_id
+from rules_py.notice import Notice, load_notice
+from rules_py.roster import bounds
+from rules_py.roster.annotate import ANNOTATION_ERROR, annotate
+from rules_py.roster.archive import as_bytes, inspect_archive
+from rules_py.roster.checks import Checker
+from rules_py.roster.codes import ERROR, WARNING, Fatal, fatal_dict
+from rules_py.roster.table import read_table
+
+ROSTER_FORM = "roster"
+
+
+def check_roster(data: bytes, filename: str = "花名册.xlsx", *, annotate: bool = False,
+                 notice: Notice | str | None = None,
+                 on_progress: Callable[[int], None] | None = None) -> dict:
+    """Check a filled 花名册 and return the roster report (a JSON-ready dict).
+
+    ``annotate=True`` adds ``report["annotated_xlsx"]``: the person's workbook with every listed
+    problem marked, as .xlsx bytes (None when the file was unusable). Drop that key before
+    serialising the report as JSON. ``on_progress(rows_read)`` is called every 1000 rows.
+    Never raises for any input bytes.
+    """
+    report, annotated = run(data, filename, notice, annotate, on_progress)
+    if annotate:
+        report["annotated_xlsx"] = annotated
+    return report
+
+
+def annotate_roster(data: bytes, filename: str = "花名册.xlsx", *,
+                    notice: Notice | str | None = None) -> tuple[dict, bytes | None]:
+    """``(report, annotated .xlsx bytes or None)``: the same check, plus the marked workbook."""
+    return run(data, filename, notice, True, None)
+
+
+def annotate_report(data: bytes, report: dict, *, notice: Notice | str | None = None,
+                    form_id: str = ROSTER_FORM) -> bytes | None:
+    """The marked workbook for a ``report`` that :func:`check_roster` already made from the same
+    bytes, without checking again (the roster page shows the report first, then offers this).
+    None when the report is fatal; when the workbook cannot be written, None and
+    ``report["annotation_error"]`` says so in Chinese. Never raises."""
+    if report.get("fatal") or not report.get("sheet"):
+        return None
+    try:
+        notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice(report.get("notice"))
+        return annotate(as_bytes(data), report, notice, form_by_id(notice, form_id))
+    except Exception:  # noqa: BLE001 -- the promise is: never a traceback
+        report["annotation_error"] = ANNOTATION_ERROR
+        return None
+
+
+def exit_status(report: dict) -> int:
+    """The command line's exit status for a report: 0 no errors, 1 errors found, 2 unusable."""
+    if report.get("fatal"):
+        return 2
+    return 1 if report["summary"]["errors"] else 0
+
+
+def empty_report(filename: str, notice_id: str | None) -> dict:
+    return {"file": filename, "sheet": None, "header_row": None, "rows_checked": 0,
+            "summary": {"errors": 0, "warnings": 0, "by_code": {}},
+            "problems": [], "fatal": None,
+            "notice": notice_id, "columns": {}, "problems_omitted": 0, "limits": bounds.limits()}
+
+
+def run(data, filename, notice, annotate, on_progress, form_id: str = ROSTER_FORM) -> tuple[dict, bytes | None]:
+    """``(report, marked workbook or None)``; never raises."""
+    filename = str(filename or "花名册.xlsx")
+    try:
+        notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice()
+    except Exception:  # noqa: BLE001 -- a bad notice id must not surface as a traceback
+        report = empty_report(filename, None)
+        report["fatal"] = fatal_dict("internal_error", "找不到通知数据，无法检查。")
+        return report, None
+    report = empty_report(filename, notice.id)
+    try:
+        data = as_bytes(data)
+        form = form_by_id(notice, form_id)
+        inspect_archive(data, filename)
+        table = read_table(data, form, on_progress)
+        problems = Checker(notice, form, table).run()
+    except Fatal as fatal:
+        report["fatal"] = fatal_dict(fatal.code, fatal.message, **fatal.extra)
+        return report, None
+    except Exception as error:  # noqa: BLE001 -- the promise is: never a traceback
+        report["fatal"] = fatal_dict(
+            "internal_error", "检查过程中出现意外错误，这不是您的文件的问题。请将文件反馈给网站维护者；"
+            "您也可以先人工核对。", detected=f"{type(error).__name__}: {error}"[:200])
+        return report, None
+    report.update(sheet=table.sheet, header_row=table.header_row, rows_checked=len(table.rows),
+                  columns={key: get_column_letter(index + 1) for key, index in table.columns.items()})
+    _summarise(report, problems)
+    if not annotate:
+        return report, None
+    return report, annotate_report(data, report, notice=notice, form_id=form_id)
+
+
+def _summarise(report: dict, problems: list[dict]) -> None:
+    counts = Counter(p["code"] for p in problems)
+    report["summary"] = {
+        "errors": sum(1 for p in problems if p["severity"] == ERROR),
+        "warnings": sum(1 for p in problems if p["severity"] == WARNING),
+        "by_code": dict(sorted(counts.items())),
+    }
+    report["problems"] = problems[:bounds.MAX_LISTED_PROBLEMS]
+    report["problems_omitted"] = max(0, len(problems) - bounds.MAX_LISTED_PROBLEMS)
