@@ -91,6 +91,7 @@ def roster_summary_lines(report: dict) -> list[str]:
     s = report["summary"]
     lines = [f"{report['file']}：工作表“{report['sheet']}”，表头在第 {report['header_row']} 行，"
              f"检查了 {report['rows_checked']} 行人员。"]
+    lines += [f"  [说明] {note['message']}" for note in report.get("notes", ())]
     if not report["problems"]:
         lines.append("未发现问题。")
         return lines

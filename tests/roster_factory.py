@@ -187,3 +187,17 @@ def replace_member(xlsx: bytes, name: str, content: bytes) -> bytes:
         for info in src.infolist():
             dst.writestr(info, content if info.filename == name else src.read(info.filename))
     return out.getvalue()
+
+
+def layout(rows: list[dict], header: list[tuple[str, str]], *, above: list[list] = (),
+           sheet: str = "Sheet1") -> bytes:
+    """A roster on a layout of its own: ``header`` lists (key, header text) in sheet order; a key
+    the form does not know (e.g. "x_major") is a column the checker should leave alone, filled
+    from the row's value under that key."""
+    keys = tuple(key for key, _ in header)
+    return custom(rows, keys=keys, header_rows=[[text for _, text in header]], above=above, sheet=sheet)
+
+
+def with_total(row: dict, **extra) -> dict:
+    """A row with its 合计 typed in (as units do on their own layouts) and any extra columns."""
+    return {**row, "total_hours": row["public_hours"] + row["professional_hours"], **extra}

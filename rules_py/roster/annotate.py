@@ -147,6 +147,7 @@ def _intro_lines(report: dict, notice: Notice) -> list[str]:
            if report["problems_omitted"] else ""),
         f"依据：{notice.title}。错误的单元格标为红色、提醒标为黄色，鼠标移到单元格上可看批注；点“单元格”列可跳转。",
         "本文件是检查工具另存的副本：请在原文件上修改后重新检查，以免丢失原文件中本工具不支持的内容（如图片、图表）。",
+        *(f"说明：{note['message']}" for note in report.get("notes", ())),
     ]
 
 

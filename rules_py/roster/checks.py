@@ -17,7 +17,7 @@ from rules_py import idcard
 from rules_py.dates import age_on
 from rules_py.forms import CHOICE, DECIMAL, ID_NUMBER, INTEGER, PHONE, Form, normalise_header
 from rules_py.notice import Notice
-from rules_py.roster.codes import ERROR, PROBLEM_CODES
+from rules_py.roster.codes import ERROR, PROBLEM_CODES, note
 from rules_py.roster.table import Table
 from rules_py.roster.values import (CHOICE_ALIASES, evaluate_formula, fmt, json_value, parse_number,
                                     phone_problem, show)
@@ -25,6 +25,9 @@ from rules_py.roster.values import (CHOICE_ALIASES, evaluate_formula, fmt, json_
 # Which column carries which yearly minimum (keys of the forms spec → notice requirements).
 MINIMUMS = {"public_hours": ("public_below_minimum", "public_hours"),
             "professional_hours": ("professional_below_minimum", "professional_hours")}
+# Columns without which a check cannot run, by form id; other absent columns are a note.
+# A form not listed here needs every required column.
+ESSENTIAL_COLUMNS = {"roster": frozenset({"name", "id_number", "public_hours", "professional_hours"})}
 AGE_RANGE = (16, 80)
 _NUMERIC = (DECIMAL, INTEGER)
 
@@ -45,6 +48,7 @@ class Checker:
         self.choices = {col.key: {normalise_header(a): a for a in col.allowed} for col in form.columns
                         if col.type == CHOICE}
         self.seen_ids: dict[str, int] = {}
+        self.notes: list[dict] = []  # how the table was read: see NOTE_CODES
 
     def add(self, row: int | None, key: str, code: str, value, message: str, hint: str) -> None:
         """One problem at the cell of ``key`` in ``row``."""
@@ -68,16 +72,30 @@ class Checker:
         return self.problems
 
     def _check_columns(self) -> None:
-        table = self.table
-        for col in self.form.columns:
-            if col.required and col.key not in table.columns:
-                names = "、".join(col.synonyms)
-                self.problems.append({
-                    "row": table.header_row, "column": None, "cell": None, "field": col.key,
-                    "code": "missing_column", "severity": ERROR, "value": None,
-                    "message": f"表头（第 {table.header_row} 行）中没有“{col.header}”列，这一列无法检查。",
-                    "hint": f"请在表头加上“{col.header}”列" + (f"（也可写作：{names}）" if names else "")
-                            + "，或使用附件2的空白表格。"})
+        """An absent column is an error only when a check cannot run without it; the notice names
+        no columns, so the other columns of the blank form and unknown ones are notes."""
+        table, essential = self.table, ESSENTIAL_COLUMNS.get(self.form.id)
+        absent = [col for col in self.form.columns if col.required and col.key not in table.columns]
+        for col in absent:
+            if essential is not None and col.key not in essential:
+                continue
+            names = "、".join(col.synonyms)
+            self.problems.append({
+                "row": table.header_row, "column": None, "cell": None, "field": col.key,
+                "code": "missing_column", "severity": ERROR, "value": None,
+                "message": f"表头（第 {table.header_row} 行）中没有“{col.header}”列，这一列无法检查。",
+                "hint": f"请在表头加上“{col.header}”列" + (f"（也可写作：{names}）" if names else "")
+                        + f"，或使用{self.form.attachment}的空白表格。"})
+        optional = [col.header for col in absent if essential is not None and col.key not in essential]
+        if optional:
+            self.notes.append(note(
+                "columns_absent", f"表中没有{self.form.attachment}的这些栏目：{'、'.join(optional)}。"
+                "通知没有规定花名册的栏目，缺少这些栏目不算错误，只是这几项没有检查。", table.sheet,
+                fields=[col.key for col in absent if col.key not in essential]))
+        if table.unknown_headers:
+            self.notes.append(note(
+                "columns_unknown", f"这些栏目本工具不认识，照原样保留、没有检查：{'、'.join(table.unknown_headers)}。",
+                table.sheet, headers=list(table.unknown_headers)))
 
     # -- one row
 

@@ -10,11 +10,12 @@ from rules_py.roster.bounds import LIMITS_TEXT, MAX_UNPACKED_BYTES
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"
 
 PROBLEM_CODES: dict[str, dict[str, str]] = {
     "missing_column": {
         "severity": ERROR, "title": "缺少必填列",
-        "explanation": "表头中找不到某个必填栏目（按栏目名称及其常见写法查找），这一列的内容无法检查。"},
+        "explanation": "表头中找不到检查离不开的栏目（姓名、身份证号码、公需科目学时、专业科目学时，按栏目名称及其常见写法查找），这一项无法检查。"},
     "missing_value": {
         "severity": ERROR, "title": "必填项未填写",
         "explanation": "这一行已填写了人员信息，但某个必填栏目是空的。"},
@@ -74,6 +75,16 @@ PROBLEM_CODES: dict[str, dict[str, str]] = {
         "explanation": "手机号码为 11 位数字、以 1 开头；固定电话须带区号，如 0476-8466847。"},
 }
 
+# Notes: what the clerk should know about how the file was read; never a problem to fix.
+NOTE_CODES: dict[str, dict[str, str]] = {
+    "columns_absent": {
+        "severity": INFO, "title": "表中没有的栏目",
+        "explanation": "附件2的某些栏目（如从事专业、培训方式）表中没有；通知没有规定花名册的栏目，这些栏目不影响学时检查，只是没有检查。"},
+    "columns_unknown": {
+        "severity": INFO, "title": "未检查的栏目",
+        "explanation": "表头中有本工具不认识的栏目（如所学专业），这些列照原样保留，没有检查。"},
+}
+
 FATAL_CODES: dict[str, dict[str, str]] = {
     "not_xlsx": {"title": "不是 .xlsx 工作簿",
                  "explanation": "旧版 .xls、WPS .et、CSV、加密文件及其他格式无法读取；请在 Excel/WPS 中另存为 .xlsx。"},
@@ -105,8 +116,15 @@ def fatal_dict(code: str, message: str, **extra) -> dict:
     return {"code": code, "message": message, "title": FATAL_CODES[code]["title"], **extra}
 
 
+def note(code: str, message: str, sheet: str | None = None, **extra) -> dict:
+    """One entry of a report's ``notes``: ``{"code", "severity": "info", "title", "sheet", "message", ...}``."""
+    return {"code": code, "severity": INFO, "title": NOTE_CODES[code]["title"], "sheet": sheet,
+            "message": message, **extra}
+
+
 def describe_codes() -> dict:
     """Every code with its severity, Chinese title and explanation, for the site's code list."""
     return {"problems": {code: dict(spec) for code, spec in PROBLEM_CODES.items()},
+            "notes": {code: dict(spec) for code, spec in NOTE_CODES.items()},
             "fatal": {code: dict(spec) for code, spec in FATAL_CODES.items()},
             "limits": bounds.limits()}

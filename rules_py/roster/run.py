@@ -72,7 +72,7 @@ def exit_status(report: dict) -> int:
 def empty_report(filename: str, notice_id: str | None) -> dict:
     return {"file": filename, "sheet": None, "header_row": None, "rows_checked": 0,
             "summary": {"errors": 0, "warnings": 0, "by_code": {}},
-            "problems": [], "fatal": None,
+            "problems": [], "notes": [], "fatal": None,
             "notice": notice_id, "columns": {}, "problems_omitted": 0, "limits": bounds.limits()}
 
 
@@ -91,7 +91,8 @@ def run(data, filename, notice, annotate, on_progress, form_id: str = ROSTER_FOR
         form = form_by_id(notice, form_id)
         inspect_archive(data, filename)
         table = read_table(data, form, on_progress)
-        problems = Checker(notice, form, table).run()
+        checker = Checker(notice, form, table)
+        problems = checker.run()
     except Fatal as fatal:
         report["fatal"] = fatal_dict(fatal.code, fatal.message, **fatal.extra)
         return report, None
@@ -103,6 +104,7 @@ def run(data, filename, notice, annotate, on_progress, form_id: str = ROSTER_FOR
     report.update(sheet=table.sheet, header_row=table.header_row, rows_checked=len(table.rows),
                   columns={key: get_column_letter(index + 1) for key, index in table.columns.items()})
     _summarise(report, problems)
+    report["notes"] = checker.notes
     if not annotate:
         return report, None
     return report, annotate_report(data, report, notice=notice, form_id=form_id)

@@ -37,6 +37,7 @@ class Table:
     headers: dict[str, str]              # spec key → header text as written in the workbook
     rows: list[tuple[int, tuple]] = field(default_factory=list)  # (row number, values in form.keys order)
     formulas: dict[tuple[int, str], str] = field(default_factory=dict)  # uncached formulas found
+    unknown_headers: list[str] = field(default_factory=list)  # header cells naming no column of the form
 
 
 def read_table(data: bytes, form: Form, on_progress) -> Table:
@@ -110,20 +111,28 @@ def _find_header(workbook, form: Form) -> Table:
             if best is None or score > best[0]:
                 best = (score, ws.title, offset + 1, matches, rows)
     if best is None:
-        if not any_content:
-            raise Fatal("empty", "工作簿中没有任何内容。请确认上传的是填好并保存过的花名册。")
-        looked_for = "；".join(f"{c.header}（或 {'、'.join(c.synonyms)}）" if c.synonyms else c.header
-                              for c in form.columns if c.required or c.key == "seq")
-        raise Fatal("no_header", f"没有找到花名册的表头。本工具在每个工作表的前 {bounds.HEADER_SCAN_ROWS} 行中查找这些栏目名称："
-                     f"{looked_for}。至少要认出其中 {bounds.MIN_HEADER_MATCHES} 个（包括“姓名”或“身份证号码”）。"
-                     f"请使用附件2的空白表格，或把表头改成上述名称后再检查。", detected="no_header")
-    _, title, header_row, matches, rows = best
+        raise _no_header(form, any_content)
+    return _table_at(lookup, *best[1:])
+
+
+def _no_header(form: Form, any_content: bool) -> Fatal:
+    if not any_content:
+        return Fatal("empty", "工作簿中没有任何内容。请确认上传的是填好并保存过的花名册。")
+    looked_for = "；".join(f"{c.header}（或 {'、'.join(c.synonyms)}）" if c.synonyms else c.header
+                          for c in form.columns if c.required or c.key == "seq")
+    return Fatal("no_header", f"没有找到花名册的表头。本工具在每个工作表的前 {bounds.HEADER_SCAN_ROWS} 行中查找这些栏目名称："
+                 f"{looked_for}。至少要认出其中 {bounds.MIN_HEADER_MATCHES} 个（包括“姓名”或“身份证号码”）。"
+                 f"请使用附件2的空白表格，或把表头改成上述名称后再检查。", detected="no_header")
+
+
+def _table_at(lookup, title: str, header_row: int, matches, rows) -> Table:
+    """The table whose header is ``header_row`` of the sheet's first ``rows``."""
     data_start = header_row + 1
     # A two-row header (e.g. “学时” merged over 公需 / 专业 / 合计): names in the next row fill gaps.
     # Only cells left empty in the header row itself count (the merged cells of a group header).
     primary = rows[header_row - 1]
-    if header_row < len(rows):
-        below = rows[header_row]  # 0-based index of the next row
+    below = rows[header_row] if header_row < len(rows) else ()
+    if below:
         extra = _sub_header_matches(lookup, below, primary, matches)
         filled = sum(1 for v in below if is_filled(v))
         if extra and len(extra) * 2 >= filled:
@@ -136,7 +145,22 @@ def _find_header(workbook, form: Form) -> Table:
             matches = {**matches, **extra}
     columns = {key: index for key, (index, _) in matches.items()}
     headers = {key: str(text) for key, (_, text) in matches.items()}
-    return Table(title, header_row, data_start, columns, headers)
+    sub_header = below if data_start == header_row + 2 else ()
+    return Table(title, header_row, data_start, columns, headers,
+                 unknown_headers=_unknown_headers(primary, sub_header, set(columns.values())))
+
+
+def _unknown_headers(primary, sub_header, taken: set[int]) -> list[str]:
+    """Header cells that name no column of the form (a group label over recognised sub-columns is
+    not one of them)."""
+    unknown = []
+    for index, value in enumerate(primary):
+        if index in taken or not is_filled(value):
+            continue
+        if index < len(sub_header) and is_filled(sub_header[index]):
+            continue  # a group label: its sub-columns speak for it
+        unknown.append(" ".join(str(value).split()))
+    return unknown
 
 
 def _sub_header_matches(lookup, row, primary, matches) -> dict[str, tuple[int, str]]:
