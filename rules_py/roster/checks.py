@@ -18,6 +18,7 @@ from rules_py.dates import age_on
 from rules_py.forms import CHOICE, DECIMAL, ID_NUMBER, INTEGER, PHONE, Form, normalise_header
 from rules_py.notice import Notice
 from rules_py.roster.codes import ERROR, PROBLEM_CODES, note
+from rules_py.roster.rows import skipped_note_text
 from rules_py.roster.table import Table
 from rules_py.roster.values import (CHOICE_ALIASES, evaluate_formula, fmt, json_value, parse_number,
                                     phone_problem, show)
@@ -62,6 +63,10 @@ class Checker:
 
     def run(self) -> list[dict]:
         self._check_columns()
+        if self.table.skipped:
+            rows = sorted(row for rows in self.table.skipped.values() for row in rows)
+            self.notes.append(note("rows_skipped", f"这些行不是人员，没有检查：{skipped_note_text(self.table.skipped)}。",
+                                   self.table.sheet, rows=rows))
         columns = [(self.pos[c.key], c) for c in self.form.columns if c.key in self.table.columns]
         order = {key: i for i, key in enumerate(self.keys)}
         for number, values in self.table.rows:

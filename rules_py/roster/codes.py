@@ -80,6 +80,9 @@ NOTE_CODES: dict[str, dict[str, str]] = {
     "columns_absent": {
         "severity": INFO, "title": "表中没有的栏目",
         "explanation": "附件2的某些栏目（如从事专业、培训方式）表中没有；通知没有规定花名册的栏目，这些栏目不影响学时检查，只是没有检查。"},
+    "rows_skipped": {
+        "severity": INFO, "title": "没有当作人员的行",
+        "explanation": "签字和日期行、注释、合计/共计行、栏次行、单位行、重复的表头等不是人员，没有检查；请确认其中没有漏掉的人员。"},
     "columns_unknown": {
         "severity": INFO, "title": "未检查的栏目",
         "explanation": "表头中有本工具不认识的栏目（如所学专业），这些列照原样保留，没有检查。"},

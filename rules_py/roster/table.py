@@ -16,14 +16,11 @@ from rules_py.forms import Column, Form, normalise_header
 from rules_py.roster import bounds
 from rules_py.roster.archive import READ_ERRORS, damaged, open_workbook
 from rules_py.roster.codes import Fatal
+from rules_py.roster.rows import BLANK, row_kind
 
 # A header row names at least one of these columns (with MIN_HEADER_MATCHES names in all).
 ANCHOR_KEYS = frozenset({"name", "id_number"})
 
-NOTE_PREFIXES = ("注", "说明", "备注：", "备注:", "填表", "填报", "制表", "审核", "单位负责人", "负责人",
-                 "联系人", "单位盖章", "（单位盖章", "(单位盖章")
-TOTAL_LABELS = frozenset({"合计", "总计", "小计", "合计:", "总计:"})
-EXAMPLE_LABELS = frozenset({"示例", "例", "样例", "填写示例", "例:", "示例:", "举例"})
 _DECORATION = re.compile(r"^[*★☆※]+|[(\[【][^()\[\]【】]*[)\]】]$")
 
 
@@ -38,6 +35,7 @@ class Table:
     rows: list[tuple[int, tuple]] = field(default_factory=list)  # (row number, values in form.keys order)
     formulas: dict[tuple[int, str], str] = field(default_factory=dict)  # uncached formulas found
     unknown_headers: list[str] = field(default_factory=list)  # header cells naming no column of the form
+    skipped: dict[str, list[int]] = field(default_factory=dict)  # rows that are not people, by kind (rows.py)
 
 
 def read_table(data: bytes, form: Form, on_progress) -> Table:
@@ -209,6 +207,8 @@ def _read_rows(workbook, table: Table, form: Form, on_progress) -> None:
     blank_values = (None,) * len(keys)
     blank_run = 0
     rows = table.rows
+    lookup = header_lookup(form)
+    header_match = lambda text: match_header(lookup, text)  # noqa: E731
     last = table.data_start + bounds.MAX_SHEET_ROWS
     row_number = table.data_start - 1
     for row in ws.iter_rows(min_row=table.data_start, max_row=last, min_col=1, max_col=width,
@@ -222,7 +222,12 @@ def _read_rows(workbook, table: Table, form: Form, on_progress) -> None:
             if isinstance(value, str) and not value.strip():
                 value = None
             values[pos] = value
-        if all(values[pos] is None for pos in content_positions) or _is_note_row(values, keys):
+        kind = row_kind(values, keys, header_match)
+        if all(values[pos] is None for pos in content_positions):
+            kind = kind or BLANK  # a number in 序号 or a computed 合计 alone is an unused row
+        if kind is not None:
+            if kind != BLANK:
+                table.skipped.setdefault(kind, []).append(row_number)
             blank_run += 1
             if blank_run >= bounds.MAX_BLANK_RUN:
                 break
@@ -239,24 +244,6 @@ def _read_rows(workbook, table: Table, form: Form, on_progress) -> None:
     if not rows:
         raise Fatal("empty", f"找到了表头（工作表“{table.sheet}”第 {table.header_row} 行），但下面没有填写任何人员。"
                      "请填写后再检查。", sheet=table.sheet, header_row=table.header_row)
-
-
-def _is_note_row(values: tuple, keys: tuple) -> bool:
-    """A signature line, a note, an example label or a 合计 row below or inside the table."""
-    filled = [(key, value) for key, value in zip(keys, values) if value is not None]
-    if not filled:
-        return True
-    first_key, first = filled[0]
-    label = normalise_header(first) if isinstance(first, str) else None
-    if label in EXAMPLE_LABELS and first_key in ("seq", "name"):
-        return True
-    if label in TOTAL_LABELS and first_key in ("seq", "name") and "id_number" not in dict(filled):
-        return True
-    if len(filled) == 1 and isinstance(first, str) and first_key not in ("id_number", "phone") \
-            and not first_key.endswith("_hours"):
-        text = first.strip()
-        return first_key == "seq" or text.startswith(NOTE_PREFIXES) or len(text) >= 12
-    return False
 
 
 def _recheck_formulas(data: bytes, table: Table, form: Form) -> None:
