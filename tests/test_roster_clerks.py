@@ -67,3 +67,56 @@ def test_a_person_without_id_is_still_a_person():
     report = check_roster(rf.custom(rows))
     assert [(p["code"], p["field"]) for p in report["problems"]] == [("missing_value", "id_number")]
     assert notes_of(report, "rows_skipped") == []
+
+
+# -- 2. merged cells, header spellings, phone extensions -----------------------------------------
+
+def test_a_unit_merged_down_its_rows_counts_for_every_row():
+    rows = rf.people(30)
+    for index, row in enumerate(rows):
+        row["employer"] = "松山区第一中学" if index == 0 else (None if index < 20 else row["employer"])
+        row["title"] = "中学一级教师" if index in (0, 10) else (None if index < 20 else row["title"])
+    employer, title = rf.LETTER["employer"], rf.LETTER["title"]
+    merges = (f"{employer}2:{employer}21", f"{title}2:{title}11", f"{title}12:{title}21")
+    report = check_roster(rf.custom(rows, merges=merges))
+    assert report["problems"] == [], report["problems"][:3]
+    assert report["rows_checked"] == 30
+
+
+def test_a_merged_range_running_on_below_the_people_adds_no_one():
+    rows = rf.people(5)
+    employer = rf.LETTER["employer"]
+    report = check_roster(rf.custom(rows, merges=(f"{employer}2:{employer}40",)))
+    assert report["problems"] == [] and report["rows_checked"] == 5
+
+
+def test_merged_values_still_get_checked():
+    rows = rf.people(6)
+    rows[0]["sex"] = "男性别"
+    for row in rows[1:]:
+        row["sex"] = None
+    sex = rf.LETTER["sex"]
+    report = check_roster(rf.custom(rows, merges=(f"{sex}2:{sex}7",)))
+    assert {p["cell"] for p in report["problems"] if p["code"] == "invalid_choice"} == {f"{sex}{n}" for n in range(2, 8)}
+
+
+@pytest.mark.parametrize("public, professional", [("公需科目学时数", "专业科目学时数"), ("公需课", "专业课"),
+                                                  ("公需学时数", "专业学时数")])
+def test_header_spellings_of_the_hours_columns(public, professional):
+    report = check_roster(rf.custom(rf.people(4), {"public_hours": public, "professional_hours": professional}))
+    assert report["fatal"] is None and report["problems"] == [], report["problems"][:2]
+    assert {"public_hours", "professional_hours"} <= set(report["columns"])
+
+
+@pytest.mark.parametrize("phone", ["0476-8466847转8001", "0476-8466847 转 8001", "0476-8466847分机8001",
+                                   "0476-8466847-8001", "(0476)8466847转12"])
+def test_a_landline_with_its_extension_is_a_phone(phone):
+    rows = rf.people(2)
+    rows[1]["phone"] = phone
+    assert check_roster(rf.custom(rows))["problems"] == []
+
+
+def test_a_bare_extension_is_still_not_a_phone():
+    rows = rf.people(2)
+    rows[1]["phone"] = "转8001"
+    assert [p["code"] for p in check_roster(rf.custom(rows))["problems"]] == ["phone_format"]

@@ -73,15 +73,30 @@ def mark_cells(ws, problems: list[dict]) -> None:
     for problem in problems:
         if problem["cell"]:
             by_cell.setdefault(problem["cell"], []).append(problem)
-    merged_ranges = list(ws.merged_cells.ranges)
+    anchors = _merged_anchors(ws, {ref for ref in by_cell if isinstance(ws[ref], MergedCell)})
     for ref, cell_problems in by_cell.items():
         cell = ws[ref]
-        if isinstance(cell, MergedCell):
-            for merged in merged_ranges:
-                if ref in merged:
-                    cell = ws.cell(row=merged.min_row, column=merged.min_col)
-                    break
+        if ref in anchors:
+            cell = ws.cell(row=anchors[ref][0], column=anchors[ref][1])
         _mark(cell, cell_problems)
+
+
+def _merged_anchors(ws, refs: set[str]) -> dict[str, tuple[int, int]]:
+    """The top-left cell (row, column) of the merged range holding each of ``refs``: one pass
+    over the ranges, each looking up the wanted cells of its rows (no scan per cell)."""
+    if not refs:
+        return {}
+    wanted: dict[int, dict[int, str]] = {}
+    for ref in refs:
+        cell = ws[ref]
+        wanted.setdefault(cell.row, {})[cell.column] = ref
+    found: dict[str, tuple[int, int]] = {}
+    for merged in ws.merged_cells.ranges:
+        for row in range(merged.min_row, merged.max_row + 1):
+            for column, ref in wanted.get(row, {}).items():
+                if merged.min_col <= column <= merged.max_col:
+                    found[ref] = (merged.min_row, merged.min_col)
+    return found
 
 
 def _mark(cell, problems: list[dict]) -> None:

@@ -16,6 +16,7 @@ from rules_py.forms import Column, Form, normalise_header
 from rules_py.roster import bounds
 from rules_py.roster.archive import READ_ERRORS, damaged, open_workbook
 from rules_py.roster.codes import Fatal
+from rules_py.roster.merged import MergedIndex, merged_ranges
 from rules_py.roster.rows import BLANK, row_kind
 
 # A header row names at least one of these columns (with MIN_HEADER_MATCHES names in all).
@@ -204,27 +205,25 @@ def _read_rows(workbook, table: Table, form: Form, on_progress) -> None:
     content_positions = [pos for pos, key in enumerate(keys)
                          if indexes[pos] is not None and key != "seq" and not form.column(key).computed]
     pairs = [(pos, i) for pos, i in enumerate(indexes) if i is not None]
-    blank_values = (None,) * len(keys)
-    blank_run = 0
-    rows = table.rows
     lookup = header_lookup(form)
     header_match = lambda text: match_header(lookup, text)  # noqa: E731
     last = table.data_start + bounds.MAX_SHEET_ROWS
+    merged = MergedIndex(merged_ranges(ws), {i for _, i in pairs}, table.data_start, last)
+    blank_run = 0
     row_number = table.data_start - 1
     for row in ws.iter_rows(min_row=table.data_start, max_row=last, min_col=1, max_col=width,
                             values_only=True):
         row_number += 1
         if on_progress is not None and (row_number - table.data_start + 1) % 1000 == 0:
             on_progress(row_number - table.data_start + 1)
-        values = list(blank_values)
-        for pos, index in pairs:
-            value = row[index] if index < len(row) else None
-            if isinstance(value, str) and not value.strip():
-                value = None
-            values[pos] = value
+        values = _row_values(row, pairs, len(keys))
         kind = row_kind(values, keys, header_match)
+        if merged:
+            merged.remember(row_number, row)
         if all(values[pos] is None for pos in content_positions):
             kind = kind or BLANK  # a number in 序号 or a computed 合计 alone is an unused row
+        elif merged:
+            _fill_merged(values, row, row_number, pairs, merged)
         if kind is not None:
             if kind != BLANK:
                 table.skipped.setdefault(kind, []).append(row_number)
@@ -233,17 +232,42 @@ def _read_rows(workbook, table: Table, form: Form, on_progress) -> None:
                 break
             continue
         blank_run = 0
-        rows.append((row_number, tuple(values)))
-        if len(rows) > bounds.MAX_ROWS:
-            raise Fatal("too_large", f"花名册超过 {bounds.MAX_ROWS} 行人员，超出本工具一次能检查的上限。请拆分成几个文件"
-                         f"（每个不超过 {bounds.MAX_ROWS} 行）分别检查。", detected="rows")
+        _add_person(table, row_number, values)
     else:
         if row_number >= last and not blank_run:
             raise Fatal("too_large", f"工作表在表头下方有超过 {bounds.MAX_SHEET_ROWS} 行内容，超出本工具的上限。"
-                         "请删除多余的行，或拆分成几个文件分别检查。", detected="sheet_rows")
-    if not rows:
+                        "请删除多余的行，或拆分成几个文件分别检查。", detected="sheet_rows")
+    if not table.rows:
         raise Fatal("empty", f"找到了表头（工作表“{table.sheet}”第 {table.header_row} 行），但下面没有填写任何人员。"
-                     "请填写后再检查。", sheet=table.sheet, header_row=table.header_row)
+                    "请填写后再检查。", sheet=table.sheet, header_row=table.header_row)
+
+
+def _row_values(row: tuple, pairs, size: int) -> list:
+    """The values of the form's columns in one sheet row, in form order; blank text is None."""
+    values = [None] * size
+    for pos, index in pairs:
+        value = row[index] if index < len(row) else None
+        if isinstance(value, str) and not value.strip():
+            value = None
+        values[pos] = value
+    return values
+
+
+def _fill_merged(values: list, row: tuple, row_number: int, pairs, merged: MergedIndex) -> None:
+    """Empty cells covered by a merged range show the range's value (only in rows that hold
+    something of their own: a range running on below the last person adds no one)."""
+    for pos, index in pairs:
+        if values[pos] is None:
+            value = merged.value(row_number, index, row)
+            if not (isinstance(value, str) and not value.strip()):
+                values[pos] = value
+
+
+def _add_person(table: Table, row_number: int, values: list) -> None:
+    table.rows.append((row_number, tuple(values)))
+    if len(table.rows) > bounds.MAX_ROWS:
+        raise Fatal("too_large", f"花名册超过 {bounds.MAX_ROWS} 行人员，超出本工具一次能检查的上限。请拆分成几个文件"
+                    f"（每个不超过 {bounds.MAX_ROWS} 行）分别检查。", detected="rows")
 
 
 def _recheck_formulas(data: bytes, table: Table, form: Form) -> None:

@@ -33,6 +33,7 @@ _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?")
 _SERVICE = re.compile(r"(400|800)-?[0-9]{3}-?[0-9]{4}")
 _PHONE_SPLIT = re.compile(r"[/、,，;；]|\s{2,}")
+_EXTENSION = re.compile(r"\s*(转|分机|ext\.?|EXT\.?|x|X|#)\s*[0-9]{1,6}$")
 _SPACE_RUN = re.compile(r"\s+")
 
 
@@ -170,7 +171,7 @@ def phone_problem(value) -> str | None:
     if not parts:
         return "format"
     for part in parts:
-        part = part.strip()
+        part = _EXTENSION.sub("", part.strip())  # 0476-8466847转8001: the extension is not dialled
         digits = re.sub(r"[\s\-—–()]", "", part)
         if digits.startswith("+86"):
             digits = digits[3:]
