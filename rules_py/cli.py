@@ -89,8 +89,10 @@ def roster_summary_lines(report: dict) -> list[str]:
     if report["fatal"]:
         return [f"{report['file']}：无法检查。", f"  {report['fatal']['message']}"]
     s = report["summary"]
-    lines = [f"{report['file']}：工作表“{report['sheet']}”，表头在第 {report['header_row']} 行，"
-             f"检查了 {report['rows_checked']} 行人员。"]
+    sheets = report.get("sheets") or [report]
+    where = "、".join(f"工作表“{entry['sheet']}”（表头在第 {entry['header_row']} 行）" for entry in sheets) \
+        if len(sheets) > 1 else f"工作表“{report['sheet']}”，表头在第 {report['header_row']} 行"
+    lines = [f"{report['file']}：{where}，检查了 {report['rows_checked']} 行人员。"]
     lines += [f"  [说明] {note['message']}" for note in report.get("notes", ())]
     if not report["problems"]:
         lines.append("未发现问题。")

@@ -201,3 +201,20 @@ def layout(rows: list[dict], header: list[tuple[str, str]], *, above: list[list]
 def with_total(row: dict, **extra) -> dict:
     """A row with its 合计 typed in (as units do on their own layouts) and any extra columns."""
     return {**row, "total_hours": row["public_hours"] + row["professional_hours"], **extra}
+
+
+def workbook_of(sheets: dict[str, bytes]) -> bytes:
+    """One workbook holding the first sheet of each given workbook (built by ``custom``), in
+    order, under the given titles: a unit's 2024 and 2025 rosters, or 一中 and 二中."""
+    target = Workbook()
+    target.remove(target.active)
+    for title, data in sheets.items():
+        source = load_workbook(io.BytesIO(data)).worksheets[0]
+        ws = target.create_sheet(title)
+        for row in source.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    ws.cell(row=cell.row, column=cell.column, value=cell.value).data_type = cell.data_type
+        for merged in source.merged_cells.ranges:
+            ws.merge_cells(str(merged))
+    return to_bytes(target)

@@ -120,3 +120,74 @@ def test_a_bare_extension_is_still_not_a_phone():
     rows = rf.people(2)
     rows[1]["phone"] = "转8001"
     assert [p["code"] for p in check_roster(rf.custom(rows))["problems"]] == ["phone_format"]
+
+
+# -- 3. every roster sheet, each problem naming its sheet ----------------------------------------
+
+def two_sheet_roster(first="2024年", second="2025年") -> bytes:
+    bad = rf.people(4, start=10)
+    bad[1]["id_number"] = bad[1]["id_number"][:17] + ("0" if bad[1]["id_number"][17] != "0" else "1")
+    bad[2]["public_hours"] = "三十"
+    return rf.workbook_of({first: rf.custom(rf.people(4)), second: rf.custom(bad)})
+
+
+def test_problems_on_the_second_roster_sheet_are_found_and_name_their_sheet():
+    report = check_roster(two_sheet_roster())
+    assert report["fatal"] is None and exit_status(report) == 1
+    assert report["rows_checked"] == 8
+    assert [(s["sheet"], s["rows_checked"]) for s in report["sheets"]] == [("2024年", 4), ("2025年", 4)]
+    found = {(p["sheet"], p["code"], p["cell"]) for p in report["problems"]}
+    assert found == {("2025年", "id_checksum", f"{rf.LETTER['id_number']}3"),
+                     ("2025年", "not_a_number", f"{rf.LETTER['public_hours']}4")}
+    for problem in report["problems"]:
+        assert problem["message"].startswith(f"工作表“2025年”第 {problem['row']} 行 {problem['column']} 列：")
+
+
+def test_the_same_person_on_two_sheets_is_no_duplicate():
+    data = rf.workbook_of({"一中": rf.custom(rf.people(3)), "二中": rf.custom(rf.people(3))})
+    assert check_roster(data)["problems"] == []
+
+
+def test_a_sheet_named_like_the_form_comes_first():
+    data = rf.workbook_of({"Sheet1": rf.custom(rf.people(3)), "花名册": rf.custom(rf.people(2, start=5))})
+    report = check_roster(data)
+    assert report["sheet"] == "花名册" and [s["sheet"] for s in report["sheets"]] == ["花名册", "Sheet1"]
+
+
+def test_sheets_that_are_not_rosters_are_named_in_a_note():
+    notes_sheet = rf.custom([], header_rows=[["填表说明"], ["每人一行。"]])
+    empty_roster = rf.custom([])
+    data = rf.workbook_of({"花名册": rf.custom(rf.people(3)), "说明": notes_sheet, "空表": empty_roster})
+    report = check_roster(data)
+    assert report["problems"] == [] and [s["sheet"] for s in report["sheets"]] == ["花名册"]
+    messages = " ".join(n["message"] for n in notes_of(report, "sheets_skipped"))
+    assert "“说明”" in messages and "“空表”" in messages
+
+
+def test_a_roster_on_the_sixtieth_sheet_is_found():
+    sheets = {f"说明{i}": rf.custom([], header_rows=[[f"第 {i} 页"]]) for i in range(59)}
+    data = rf.workbook_of({**sheets, "名单": rf.custom(rf.people(2))})
+    report = check_roster(data)
+    assert report["fatal"] is None and report["sheet"] == "名单"
+
+
+def test_marked_copy_of_two_sheets_marks_both_and_links_each():
+    from openpyxl import load_workbook
+    import io
+
+    report = check_roster(two_sheet_roster(), annotate=True)
+    wb = load_workbook(io.BytesIO(report.pop("annotated_xlsx")))
+    assert wb["2025年"][f"{rf.LETTER['id_number']}3"].comment is not None
+    summary = wb.worksheets[0]
+    locations = {cell.hyperlink.location for row in summary.iter_rows() for cell in row if cell.hyperlink}
+    assert f"'2025年'!{rf.LETTER['id_number']}3" in locations
+
+
+def test_cli_names_both_sheets(tmp_path, capsys):
+    from rules_py.cli import main
+
+    path = tmp_path / "花名册.xlsx"
+    path.write_bytes(two_sheet_roster())
+    assert main(["roster", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "工作表“2024年”" in out and "工作表“2025年”" in out and "检查了 8 行人员" in out

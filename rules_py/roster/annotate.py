@@ -21,7 +21,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from rules_py.forms import Form
 from rules_py.notice import Notice
-from rules_py.roster.codes import ERROR, PROBLEM_CODES, WARNING
+from rules_py.roster.codes import ERROR, PROBLEM_CODES, SUMMARY_TITLE, WARNING
 from rules_py.roster.values import cell_text
 from rules_py.xlsx import reproducible_xlsx, set_text, wrapped_lines
 
@@ -50,11 +50,12 @@ def annotate(data: bytes, report: dict, notice: Notice, form: Form) -> bytes:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         workbook = load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
-    ws = workbook[report["sheet"]]
     if SUMMARY_SHEET in workbook.sheetnames:
         del workbook[SUMMARY_SHEET]
-    clear_previous(ws)
-    mark_cells(ws, report["problems"])
+    for title in checked_sheets(report):
+        ws = workbook[title]
+        clear_previous(ws)
+        mark_cells(ws, [p for p in report["problems"] if p.get("sheet", report["sheet"]) == title])
     summary = workbook.create_sheet(SUMMARY_SHEET, 0)
     workbook.active = 0
     for sheet in workbook.worksheets:
@@ -66,6 +67,11 @@ def annotate(data: bytes, report: dict, notice: Notice, form: Form) -> bytes:
 
 
 # -- the problem cells
+
+def checked_sheets(report: dict) -> list[str]:
+    """The sheets the report checked, the main one first."""
+    return [entry["sheet"] for entry in report.get("sheets") or ()] or [report["sheet"]]
+
 
 def mark_cells(ws, problems: list[dict]) -> None:
     """Fill and comment each problem cell (a merged-over cell: its range's top-left cell)."""
@@ -128,7 +134,7 @@ def clear_previous(ws) -> None:
 
 def strip_where(message: str) -> str:
     """A problem's message without its leading "第 N 行 X 列：" (the comment sits at that cell)."""
-    return re.sub(r"^第 [0-9]+ 行 [A-Z]+ 列：", "", message)
+    return re.sub(r"^(工作表“[^”]*”)?第 [0-9]+ 行 [A-Z]+ 列：", "", message)
 
 
 # -- the summary sheet
@@ -144,9 +150,10 @@ def write_summary(summary, report: dict, notice: Notice, form: Form) -> None:
         cell.font = Font(bold=True)
         summary.column_dimensions[get_column_letter(index)].width = width
     headers = {c.key: c.header for c in form.columns}
-    sheet_ref = "'" + report["sheet"].replace("'", "''") + "'"
+    several = len(checked_sheets(report)) > 1
     for number, problem in enumerate(report["problems"], start=1):
-        _write_problem_row(summary, header_row + number, number, problem, headers, sheet_ref)
+        _write_problem_row(summary, header_row + number, number, problem, headers,
+                           problem.get("sheet") or report["sheet"], several)
     if not report["problems"]:
         set_text(summary.cell(row=header_row + 1, column=1), "未发现问题。")
     _summary_layout(summary, header_row, len(report["problems"]))
@@ -155,8 +162,8 @@ def write_summary(summary, report: dict, notice: Notice, form: Form) -> None:
 def _intro_lines(report: dict, notice: Notice) -> list[str]:
     s = report["summary"]
     return [
-        f"花名册自查结果：{report['file']}",
-        f"工作表“{report['sheet']}”，表头在第 {report['header_row']} 行，检查了 {report['rows_checked']} 行人员；"
+        f"{SUMMARY_TITLE}{report['file']}",
+        _where_checked(report) + f"检查了 {report['rows_checked']} 行人员；"
         f"发现 {s['errors']} 个错误、{s['warnings']} 个提醒。"
         + (f"（仅列出前 {len(report['problems'])} 个，另有 {report['problems_omitted']} 个未列出。）"
            if report["problems_omitted"] else ""),
@@ -164,6 +171,11 @@ def _intro_lines(report: dict, notice: Notice) -> list[str]:
         "本文件是检查工具另存的副本：请在原文件上修改后重新检查，以免丢失原文件中本工具不支持的内容（如图片、图表）。",
         *(f"说明：{note['message']}" for note in report.get("notes", ())),
     ]
+
+
+def _where_checked(report: dict) -> str:
+    sheets = report.get("sheets") or [{"sheet": report["sheet"], "header_row": report["header_row"]}]
+    return "、".join(f"工作表“{entry['sheet']}”（表头在第 {entry['header_row']} 行）" for entry in sheets) + "，"
 
 
 def _write_intro(summary, lines: list[str]) -> None:
@@ -179,8 +191,11 @@ def _write_intro(summary, lines: list[str]) -> None:
             summary.row_dimensions[index].height = 24
 
 
-def _write_problem_row(summary, row: int, number: int, problem: dict, headers: dict, sheet_ref: str) -> None:
-    values = (number, problem["cell"] or "", problem["row"] if problem["cell"] else "",
+def _write_problem_row(summary, row: int, number: int, problem: dict, headers: dict, sheet: str,
+                       several: bool) -> None:
+    sheet_ref = "'" + sheet.replace("'", "''") + "'"
+    shown_cell = (f"{sheet}!" if several else "") + (problem["cell"] or "") if problem["cell"] else ""
+    values = (number, shown_cell, problem["row"] if problem["cell"] else "",
               headers.get(problem["field"], problem["field"]), PROBLEM_CODES[problem["code"]]["title"],
               "错误" if problem["severity"] == ERROR else "提醒",
               cell_text(problem["value"]),

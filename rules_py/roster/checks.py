@@ -36,8 +36,10 @@ _NUMERIC = (DECIMAL, INTEGER)
 class Checker:
     """The problems of one table; :meth:`run` once."""
 
-    def __init__(self, notice: Notice, form: Form, table: Table):
+    def __init__(self, notice: Notice, form: Form, table: Table, several: bool = False):
+        """``several``: the workbook has more than one table, so messages name the sheet."""
         self.notice, self.form, self.table = notice, form, table
+        self.in_sheet = f"工作表“{table.sheet}”" if several else ""
         self.keys = form.keys
         self.pos = {key: i for i, key in enumerate(self.keys)}
         self.letters = {key: get_column_letter(i + 1) for key, i in table.columns.items()}
@@ -54,10 +56,10 @@ class Checker:
     def add(self, row: int | None, key: str, code: str, value, message: str, hint: str) -> None:
         """One problem at the cell of ``key`` in ``row``."""
         letter = self.letters.get(key)
-        where = f"第 {row} 行 {letter} 列：" if row is not None and letter else ""
+        where = f"{self.in_sheet}第 {row} 行 {letter} 列：" if row is not None and letter else ""
         self.problems.append({
             "row": row, "column": letter, "cell": f"{letter}{row}" if letter and row is not None else None,
-            "field": key, "code": code, "severity": PROBLEM_CODES[code]["severity"],
+            "sheet": self.table.sheet, "field": key, "code": code, "severity": PROBLEM_CODES[code]["severity"],
             "value": json_value(value), "message": where + message, "hint": hint,
         })
 
@@ -65,7 +67,7 @@ class Checker:
         self._check_columns()
         if self.table.skipped:
             rows = sorted(row for rows in self.table.skipped.values() for row in rows)
-            self.notes.append(note("rows_skipped", f"这些行不是人员，没有检查：{skipped_note_text(self.table.skipped)}。",
+            self.notes.append(note("rows_skipped", f"{self.in_sheet}这些行不是人员，没有检查：{skipped_note_text(self.table.skipped)}。",
                                    self.table.sheet, rows=rows))
         columns = [(self.pos[c.key], c) for c in self.form.columns if c.key in self.table.columns]
         order = {key: i for i, key in enumerate(self.keys)}
@@ -86,20 +88,20 @@ class Checker:
                 continue
             names = "、".join(col.synonyms)
             self.problems.append({
-                "row": table.header_row, "column": None, "cell": None, "field": col.key,
+                "row": table.header_row, "column": None, "cell": None, "sheet": table.sheet, "field": col.key,
                 "code": "missing_column", "severity": ERROR, "value": None,
-                "message": f"表头（第 {table.header_row} 行）中没有“{col.header}”列，这一列无法检查。",
+                "message": f"{self.in_sheet}表头（第 {table.header_row} 行）中没有“{col.header}”列，这一列无法检查。",
                 "hint": f"请在表头加上“{col.header}”列" + (f"（也可写作：{names}）" if names else "")
                         + f"，或使用{self.form.attachment}的空白表格。"})
         optional = [col.header for col in absent if essential is not None and col.key not in essential]
         if optional:
             self.notes.append(note(
-                "columns_absent", f"表中没有{self.form.attachment}的这些栏目：{'、'.join(optional)}。"
+                "columns_absent", f"{self.in_sheet}表中没有{self.form.attachment}的这些栏目：{'、'.join(optional)}。"
                 "通知没有规定花名册的栏目，缺少这些栏目不算错误，只是这几项没有检查。", table.sheet,
                 fields=[col.key for col in absent if col.key not in essential]))
         if table.unknown_headers:
             self.notes.append(note(
-                "columns_unknown", f"这些栏目本工具不认识，照原样保留、没有检查：{'、'.join(table.unknown_headers)}。",
+                "columns_unknown", f"{self.in_sheet}这些栏目本工具不认识，照原样保留、没有检查：{'、'.join(table.unknown_headers)}。",
                 table.sheet, headers=list(table.unknown_headers)))
 
     # -- one row

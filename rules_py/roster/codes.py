@@ -12,6 +12,9 @@ ERROR = "error"
 WARNING = "warning"
 INFO = "info"
 
+# The first words of the summary sheet of a marked copy, by which a re-check knows it as ours.
+SUMMARY_TITLE = "花名册自查结果："
+
 PROBLEM_CODES: dict[str, dict[str, str]] = {
     "missing_column": {
         "severity": ERROR, "title": "缺少必填列",
@@ -83,6 +86,9 @@ NOTE_CODES: dict[str, dict[str, str]] = {
     "rows_skipped": {
         "severity": INFO, "title": "没有当作人员的行",
         "explanation": "签字和日期行、注释、合计/共计行、栏次行、单位行、重复的表头等不是人员，没有检查；请确认其中没有漏掉的人员。"},
+    "sheets_skipped": {
+        "severity": INFO, "title": "没有检查的工作表",
+        "explanation": "工作表中没有找到花名册的表头，或表头下没有填写人员；如果其中有人员，请把表头改成附件2的栏目名称。"},
     "columns_unknown": {
         "severity": INFO, "title": "未检查的栏目",
         "explanation": "表头中有本工具不认识的栏目（如所学专业），这些列照原样保留，没有检查。"},

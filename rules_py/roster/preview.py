@@ -31,7 +31,9 @@ def preview_rows(data: bytes, report: dict, limit: int = PREVIEW_ROWS) -> dict:
     empty = {"columns": [], "rows": [], "problem_rows": 0}
     if not isinstance(report, dict) or report.get("fatal") or not report.get("sheet"):
         return empty
-    problem_rows = sorted({p["row"] for p in report.get("problems", []) if p.get("cell") and p.get("row")})
+    sheet = report["sheet"]  # the main sheet: a workbook with several tables previews its first
+    problem_rows = sorted({p["row"] for p in report.get("problems", [])
+                           if p.get("cell") and p.get("row") and p.get("sheet", sheet) == sheet})
     columns = sorted(((letter, key) for key, letter in (report.get("columns") or {}).items()),
                      key=lambda item: column_index_from_string(item[0]))
     if not problem_rows or not columns:

@@ -18,8 +18,8 @@ from rules_py.roster import bounds
 from rules_py.roster.annotate import ANNOTATION_ERROR, annotate
 from rules_py.roster.archive import as_bytes, inspect_archive
 from rules_py.roster.checks import Checker
-from rules_py.roster.codes import ERROR, WARNING, Fatal, fatal_dict
-from rules_py.roster.table import read_table
+from rules_py.roster.codes import ERROR, WARNING, Fatal, fatal_dict, note
+from rules_py.roster.table import read_tables
 
 ROSTER_FORM = "roster"
 
@@ -72,7 +72,7 @@ def exit_status(report: dict) -> int:
 def empty_report(filename: str, notice_id: str | None) -> dict:
     return {"file": filename, "sheet": None, "header_row": None, "rows_checked": 0,
             "summary": {"errors": 0, "warnings": 0, "by_code": {}},
-            "problems": [], "notes": [], "fatal": None,
+            "problems": [], "notes": [], "sheets": [], "fatal": None,
             "notice": notice_id, "columns": {}, "problems_omitted": 0, "limits": bounds.limits()}
 
 
@@ -90,9 +90,9 @@ def run(data, filename, notice, annotate, on_progress, form_id: str = ROSTER_FOR
         data = as_bytes(data)
         form = form_by_id(notice, form_id)
         inspect_archive(data, filename)
-        table = read_table(data, form, on_progress)
-        checker = Checker(notice, form, table)
-        problems = checker.run()
+        found = read_tables(data, form, on_progress)
+        checkers = [Checker(notice, form, table, several=len(found.tables) > 1) for table in found.tables]
+        problems = [problem for checker in checkers for problem in checker.run()]
     except Fatal as fatal:
         report["fatal"] = fatal_dict(fatal.code, fatal.message, **fatal.extra)
         return report, None
@@ -101,13 +101,34 @@ def run(data, filename, notice, annotate, on_progress, form_id: str = ROSTER_FOR
             "internal_error", "检查过程中出现意外错误，这不是您的文件的问题。请将文件反馈给网站维护者；"
             "您也可以先人工核对。", detected=f"{type(error).__name__}: {error}"[:200])
         return report, None
-    report.update(sheet=table.sheet, header_row=table.header_row, rows_checked=len(table.rows),
-                  columns={key: get_column_letter(index + 1) for key, index in table.columns.items()})
+    _describe_tables(report, found)
     _summarise(report, problems)
-    report["notes"] = checker.notes
+    report["notes"] = [note for checker in checkers for note in checker.notes] + _sheet_notes(found)
     if not annotate:
         return report, None
     return report, annotate_report(data, report, notice=notice, form_id=form_id)
+
+
+def _describe_tables(report: dict, found) -> None:
+    """The main table in the report's top-level fields, every table in ``sheets``."""
+    sheets = [{"sheet": table.sheet, "header_row": table.header_row, "rows_checked": len(table.rows),
+               "columns": {key: get_column_letter(index + 1) for key, index in table.columns.items()}}
+              for table in found.tables]
+    main = sheets[0]
+    report.update(sheet=main["sheet"], header_row=main["header_row"], columns=main["columns"],
+                  rows_checked=sum(sheet["rows_checked"] for sheet in sheets), sheets=sheets)
+
+
+def _sheet_notes(found) -> list[dict]:
+    names = lambda titles: "、".join(f"“{title}”" for title in titles)  # noqa: E731
+    notes = []
+    if found.skipped_sheets:
+        notes.append(note("sheets_skipped", f"工作表{names(found.skipped_sheets)}中没有找到花名册的表头，没有检查。",
+                          sheets=list(found.skipped_sheets)))
+    if found.empty_sheets:
+        notes.append(note("sheets_skipped", f"工作表{names(found.empty_sheets)}的表头下没有填写人员，没有检查。",
+                          sheets=list(found.empty_sheets)))
+    return notes
 
 
 def _summarise(report: dict, problems: list[dict]) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rules_py.forms import Column, Form, normalise_header
 from rules_py.roster import bounds
 from rules_py.roster.archive import READ_ERRORS, damaged, open_workbook
-from rules_py.roster.codes import Fatal
+from rules_py.roster.codes import SUMMARY_TITLE, Fatal
 from rules_py.roster.merged import MergedIndex, merged_ranges
 from rules_py.roster.rows import BLANK, row_kind
 
@@ -39,27 +39,58 @@ class Table:
     skipped: dict[str, list[int]] = field(default_factory=dict)  # rows that are not people, by kind (rows.py)
 
 
-def read_table(data: bytes, form: Form, on_progress) -> Table:
+@dataclass
+class Workbook:
+    """The tables of people found in a workbook, the first the main one, and the sheets left alone."""
+    tables: list[Table]
+    skipped_sheets: list[str] = field(default_factory=list)   # content, but no header of the form
+    empty_sheets: list[str] = field(default_factory=list)     # a header, but no one below it
+
+
+def read_tables(data: bytes, form: Form, on_progress) -> Workbook:
+    """Every sheet that holds a table of the form, read; the main one (named like the form's sheet,
+    else the best header) first, the others in workbook order."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             workbook = open_workbook(data, data_only=True)
             try:
-                table = _find_header(workbook, form)
-                _read_rows(workbook, table, form, on_progress)
+                found = _find_tables(workbook, form)
+                _read_all_rows(workbook, found, form, on_progress)
             finally:
                 workbook.close()
-            _recheck_formulas(data, table, form)
+            for table in found.tables:
+                _recheck_formulas(data, table, form)
     except Fatal:
         raise
     except MemoryError:  # a valid file this device cannot hold: the advice is to split, not to re-save
         raise Fatal("too_large", "设备内存不足，无法读完这个文件；请把花名册拆成几个较小的文件分别检查。",
-                     detected="out_of_memory") from None
+                    detected="out_of_memory") from None
     except READ_ERRORS as error:
         raise damaged(error) from None
     except Exception as error:  # defusedxml's own errors and anything else from the parser
         raise damaged(error) from None
-    return table
+    return found
+
+
+def _read_all_rows(workbook, found: Workbook, form: Form, on_progress) -> None:
+    """Read each table's rows; a table with no one below its header is dropped (and named),
+    unless no table has anyone: then the main table's "empty" is the answer."""
+    kept, first_empty, people = [], None, 0
+    for table in found.tables:
+        try:
+            _read_rows(workbook, table, form, on_progress, people)
+        except Fatal as fatal:
+            if fatal.code != "empty":
+                raise
+            first_empty = first_empty or fatal
+            found.empty_sheets.append(table.sheet)
+            continue
+        people += len(table.rows)
+        kept.append(table)
+    if not kept:
+        raise first_empty
+    found.tables = kept
 
 
 def header_lookup(form: Form) -> dict[str, Column]:
@@ -93,25 +124,46 @@ def _row_matches(lookup, row) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _find_header(workbook, form: Form) -> Table:
+def _find_tables(workbook, form: Form) -> Workbook:
     lookup = header_lookup(form)
-    best = None  # (score tuple, sheet title, row number, matches, rows)
-    any_content = False
+    candidates = []  # (score, sheet index, table)
+    skipped, any_content = [], False
     for sheet_index, ws in enumerate(workbook.worksheets[:bounds.MAX_SHEETS]):
         rows = [tuple(row) for row in ws.iter_rows(min_row=1, max_row=bounds.HEADER_SCAN_ROWS + 1, min_col=1,
                                                    max_col=bounds.MAX_COLUMNS, values_only=True)]
-        if not any_content and any(is_filled(v) for row in rows for v in row):
-            any_content = True
-        for offset, row in enumerate(rows[:bounds.HEADER_SCAN_ROWS]):
-            matches = _row_matches(lookup, row)
-            if len(matches) < bounds.MIN_HEADER_MATCHES or not (ANCHOR_KEYS & set(matches)):
-                continue
-            score = (len(matches), ws.title == form.sheet_name, -sheet_index, -offset)
-            if best is None or score > best[0]:
-                best = (score, ws.title, offset + 1, matches, rows)
-    if best is None:
+        content = any(is_filled(v) for row in rows for v in row)
+        any_content = any_content or content
+        best = _best_header(lookup, rows)
+        if best is None:
+            if content and not _is_our_summary(rows):
+                skipped.append(ws.title)
+            continue
+        matches, header_row = best
+        score = (ws.title == form.sheet_name, len(matches), -sheet_index)
+        candidates.append((score, sheet_index, _table_at(lookup, ws.title, header_row, matches, rows)))
+    if not candidates:
         raise _no_header(form, any_content)
-    return _table_at(lookup, *best[1:])
+    main = max(candidates, key=lambda c: c[0])
+    others = [c[2] for c in sorted(candidates, key=lambda c: c[1]) if c is not main]
+    return Workbook([main[2], *others], skipped)
+
+
+def _best_header(lookup, rows) -> tuple[dict, int] | None:
+    """The row of a sheet's first rows that names the most columns (enough of them), 1-based."""
+    best = None
+    for offset, row in enumerate(rows[:bounds.HEADER_SCAN_ROWS]):
+        matches = _row_matches(lookup, row)
+        if len(matches) < bounds.MIN_HEADER_MATCHES or not (ANCHOR_KEYS & set(matches)):
+            continue
+        if best is None or len(matches) > len(best[0]):
+            best = (matches, offset + 1)
+    return best
+
+
+def _is_our_summary(rows) -> bool:
+    """The summary sheet of a marked copy this tool wrote (see annotate.py): not a sheet to name."""
+    first = rows[0][0] if rows and rows[0] else None
+    return isinstance(first, str) and first.startswith(SUMMARY_TITLE)
 
 
 def _no_header(form: Form, any_content: bool) -> Fatal:
@@ -197,7 +249,7 @@ def is_filled(value) -> bool:
     return True
 
 
-def _read_rows(workbook, table: Table, form: Form, on_progress) -> None:
+def _read_rows(workbook, table: Table, form: Form, on_progress, people_before: int = 0) -> None:
     ws = workbook[table.sheet]
     keys = form.keys
     indexes = [table.columns.get(key) for key in keys]
@@ -232,7 +284,7 @@ def _read_rows(workbook, table: Table, form: Form, on_progress) -> None:
                 break
             continue
         blank_run = 0
-        _add_person(table, row_number, values)
+        _add_person(table, row_number, values, people_before)
     else:
         if row_number >= last and not blank_run:
             raise Fatal("too_large", f"工作表在表头下方有超过 {bounds.MAX_SHEET_ROWS} 行内容，超出本工具的上限。"
@@ -263,9 +315,9 @@ def _fill_merged(values: list, row: tuple, row_number: int, pairs, merged: Merge
                 values[pos] = value
 
 
-def _add_person(table: Table, row_number: int, values: list) -> None:
+def _add_person(table: Table, row_number: int, values: list, people_before: int) -> None:
     table.rows.append((row_number, tuple(values)))
-    if len(table.rows) > bounds.MAX_ROWS:
+    if people_before + len(table.rows) > bounds.MAX_ROWS:
         raise Fatal("too_large", f"花名册超过 {bounds.MAX_ROWS} 行人员，超出本工具一次能检查的上限。请拆分成几个文件"
                     f"（每个不超过 {bounds.MAX_ROWS} 行）分别检查。", detected="rows")
 
