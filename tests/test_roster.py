@@ -88,6 +88,8 @@ def test_codes_are_documented_in_chinese():
 
 # -- one problem planted at a known cell ---------------------------------------------------------
 
+PLANTED_ID = rf.make_id(3, "female")  # rf.person(3)'s own ID
+FULL_WIDTH = {ord(c): ord(c) + 0xFEE0 for c in "0123456789X"}
 LOWER_X_ID = "11010519491231002x"  # published vector, check character X, a woman born 1949
 
 PLANTS = [
@@ -119,7 +121,8 @@ PLANTS = [
     pytest.param({"public_hours": "30学时"}, {("not_a_number", "H")}, id="hours-with-unit"),
     pytest.param({"public_hours": "#VALUE!"}, {("not_a_number", "H")}, id="hours-excel-error"),
     pytest.param({"public_hours": dt.datetime(2025, 3, 30)}, {("not_a_number", "H")}, id="hours-made-a-date"),
-    pytest.param({"public_hours": " ３０ "}, set(), id="hours-as-full-width-text-is-fine"),
+    # Read as 30, but stored as text the sheet's formulas count it as 0: a warning at the cell (issue 15).
+    pytest.param({"public_hours": " ３０ "}, {("number_stored_as_text", "H")}, id="hours-as-full-width-text-is-read"),
     pytest.param({"seq": "一"}, {("not_a_number", "A")}, id="seq-in-words"),
     pytest.param({"public_hours": -3}, {("negative_hours", "H")}, id="negative-hours"),
     pytest.param({"professional_hours": 5000}, {("hours_too_large", "I")}, id="hours-too-large"),
@@ -135,6 +138,17 @@ PLANTS = [
     pytest.param({"phone": "+86 139 0000 0001"}, set(), id="mobile-with-country-code-is-fine"),
     pytest.param({"phone": "0476 8466847"}, set(), id="landline-with-space-is-fine"),
     pytest.param({"phone": "13900000001/0476-8466847"}, set(), id="two-numbers-are-fine"),
+    # issue 15: each problem where it belongs
+    pytest.param({"name": "#N/A"}, {("excel_error", "B")}, id="name-excel-error"),
+    pytest.param({"employer": "#REF!"}, {("excel_error", "E")}, id="employer-excel-error"),
+    pytest.param({"id_number": "#N/A"}, {("excel_error", "D")}, id="id-excel-error"),
+    pytest.param({"id_number": PLANTED_ID[:6] + " " + PLANTED_ID[6:]}, {("stray_characters", "D")}, id="id-with-space"),
+    pytest.param({"id_number": PLANTED_ID.translate(FULL_WIDTH)}, {("stray_characters", "D")}, id="id-full-width"),
+    pytest.param({"id_number": PLANTED_ID + "\u200b"}, {("stray_characters", "D")}, id="id-zero-width-space"),
+    pytest.param({"id_number": PLANTED_ID + "\n"}, {("stray_characters", "D")}, id="id-line-break"),
+    pytest.param({"phone": "1390000\u200b0001"}, {("stray_characters", "L")}, id="phone-zero-width-space"),
+    pytest.param({"professional_hours": 2700}, {("hours_implausible", "I")}, id="minutes-typed-as-hours"),
+    pytest.param({"public_hours": dt.timedelta(hours=30)}, {("not_a_number", "H")}, id="hours-in-time-format"),
 ]
 
 
@@ -309,7 +323,9 @@ def test_numbers_text_and_cached_formula_values_are_read():
     # As Excel/WPS save it: 合计 keeps its formula with a cached result; one cache is wrong.
     data = rf.with_cached_values(data, 1, {"J5": 90.5, "J6": 999})
     report = check_roster(data)
-    assert codes_at(report) == {("total_mismatch", "J6")}
+    # Read as numbers, and (issue 15) each text-stored number gets a warning at its own cell.
+    assert codes_at(report) == {("total_mismatch", "J6"), ("number_stored_as_text", "H5"),
+                                ("number_stored_as_text", "I5")}
 
 
 def test_formula_without_a_cached_value():

@@ -191,3 +191,50 @@ def test_cli_names_both_sheets(tmp_path, capsys):
     assert main(["roster", str(path)]) == 1
     out = capsys.readouterr().out
     assert "工作表“2024年”" in out and "工作表“2025年”" in out and "检查了 8 行人员" in out
+
+
+# -- 4. each problem where it belongs ------------------------------------------------------------
+
+def test_hours_stored_as_text_are_told_at_their_cell_not_at_the_total():
+    rows = rf.people(3)
+    rows[1]["public_hours"] = rf.AsText("30")
+    data = rf.from_form(rows)
+    total = rf.LETTER["total_hours"]
+    # As Excel saved it: the 合计 formula ignored the text and gave 60 + … without the 30.
+    data = rf.with_cached_values(data, 1, {f"{total}{rf.row_of(1)}": rows[1]["professional_hours"]})
+    report = check_roster(data)
+    assert [(p["code"], p["cell"], p["severity"]) for p in report["problems"]] == [
+        ("number_stored_as_text", rf.cell("public_hours", 1), "warning")]
+    assert exit_status(report) == 0
+
+
+def test_a_formula_that_returned_empty_text_is_unfilled():
+    rows = rf.people(3)
+    rows[1]["employer"] = '=IF(1,"","x")'
+    data = rf.with_cached_values(rf.from_form(rows), 1, {rf.cell("employer", 1): ""})
+    [problem] = check_roster(data)["problems"]
+    assert (problem["code"], problem["cell"]) == ("missing_value", rf.cell("employer", 1))
+    assert "未填写" in problem["message"] and "保存" not in problem["hint"]
+
+
+def test_excel_escapes_are_decoded_before_anyone_sees_them():
+    rows = rf.people(3)
+    rows[1]["id_number"] = rows[1]["id_number"] + "_x000D_"
+    [problem] = check_roster(rf.from_form(rows))["problems"]
+    assert problem["code"] == "stray_characters" and "换行" in problem["message"]
+    assert "_x000D_" not in problem["message"] and problem["value"].endswith("\r")
+
+
+def test_time_formats_are_described_in_chinese():
+    rows = rf.people(3)
+    rows[1]["public_hours"] = dt.timedelta(hours=30)
+    [problem] = check_roster(rf.from_form(rows))["problems"]
+    assert "时间格式" in problem["message"] and "30:00" in problem["message"] and "day" not in problem["message"]
+
+
+def test_minutes_typed_as_hours_are_asked_about_and_convert():
+    rows = rf.people(2)
+    rows[1]["professional_hours"] = 2700
+    [problem] = check_roster(rf.from_form(rows))["problems"]
+    assert problem["code"] == "hours_implausible" and problem["severity"] == "warning"
+    assert "60" in problem["hint"]  # 2700 minutes at 45 per 学时

@@ -9,6 +9,7 @@ like a notice requirement (MINIMUMS) against that minimum.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from openpyxl.utils import get_column_letter
@@ -20,8 +21,8 @@ from rules_py.notice import Notice
 from rules_py.roster.codes import ERROR, PROBLEM_CODES, note
 from rules_py.roster.rows import skipped_note_text
 from rules_py.roster.table import Table
-from rules_py.roster.values import (CHOICE_ALIASES, evaluate_formula, fmt, json_value, parse_number,
-                                    phone_problem, show)
+from rules_py.roster.values import (CHOICE_ALIASES, evaluate_formula, fmt, is_excel_error, json_value,
+                                    parse_number, phone_problem, show, stray_characters)
 
 # Which column carries which yearly minimum (keys of the forms spec → notice requirements).
 MINIMUMS = {"public_hours": ("public_below_minimum", "public_hours"),
@@ -30,6 +31,10 @@ MINIMUMS = {"public_hours": ("public_below_minimum", "public_hours"),
 # A form not listed here needs every required column.
 ESSENTIAL_COLUMNS = {"roster": frozenset({"name", "id_number", "public_hours", "professional_hours"})}
 AGE_RANGE = (16, 80)
+# Above this many hours in one column a year, the figure is more likely minutes than hours (the
+# notice asks 30 + 60; a full-time course of a year would not reach it): a warning that asks.
+PLAUSIBLE_YEAR_HOURS = 300
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad\u202a-\u202e\r\n\v\f]")
 _NUMERIC = (DECIMAL, INTEGER)
 
 
@@ -108,6 +113,7 @@ class Checker:
 
     def _check_row(self, number: int, values: tuple, columns) -> None:
         numbers: dict[str, float] = {}
+        self.text_numbers: set[str] = set()  # keys whose number was stored as text in this row
         id_result = sex_value = None
         for pos, col in columns:
             value = self._cell_value(number, col, values[pos])
@@ -133,8 +139,18 @@ class Checker:
         """The value to check, or None when there is nothing to check (an empty cell reported if
         required, an uncached formula reported unless it is plain arithmetic)."""
         if value is not None:
+            if is_excel_error(value) and col.type not in _NUMERIC:  # numbers say so in their own words
+                self.add(number, col.key, "excel_error", value,
+                         f"“{col.header}”显示的是错误值 {show(value)}（公式出错），不是要填写的内容。",
+                         "请检查该单元格的公式（常见于查找不到对应人员的 VLOOKUP），或直接填写内容。")
+                return None
             return value
         formula = self.table.formulas.get((number, col.key))
+        if (number, col.key) in self.table.empty_results:
+            if col.required and not col.computed:
+                self.add(number, col.key, "missing_value", None,
+                         f"“{col.header}”未填写（单元格中的公式结果为空）。", col.prompt)
+            return None
         if formula is not None:
             computed = evaluate_formula(formula) if col.type in _NUMERIC else None
             if computed is None:
@@ -163,6 +179,7 @@ class Checker:
     # -- ID numbers
 
     def _check_id(self, number, col, value):
+        self._check_stray(number, col, value, spaces=True)
         result = idcard.check_id(value, latest_birth=self.year_end)
         problem = result.problem
         if problem is not None:
@@ -237,6 +254,13 @@ class Checker:
             self.add(number, col.key, "duplicate_id", value, f"{col.header}与第 {first} 行重复。",
                      "花名册每人只填一行：请删除重复的行；同一人的多次培训请把学时合并到一行。")
 
+    def _check_stray(self, number, col, value, spaces: bool) -> None:
+        found = stray_characters(value, spaces)
+        if found:
+            self.add(number, col.key, "stray_characters", value,
+                     f"“{col.header}”中有{'、'.join(found)}（{show(value)}），上报系统导入时会出错。",
+                     "请清空该单元格，再用半角数字直接输入（不要从网页、微信或其他文件中复制粘贴）。")
+
     # -- numbers, choices, phones
 
     def _check_number(self, number, col, value) -> float | None:
@@ -247,7 +271,8 @@ class Checker:
                 self.add(number, col.key, "not_a_number", value, f"“{header}”是错误值 {show(value)}（公式出错）。",
                          "请检查该单元格的公式，或直接填写数值。")
             elif why == "date":
-                self.add(number, col.key, "not_a_number", value, f"“{header}”被识别成了日期（{show(value)}）。",
+                kind = "时间" if isinstance(value, (dt.time, dt.timedelta)) else "日期"
+                self.add(number, col.key, "not_a_number", value, f"“{header}”被设成了{kind}格式（显示为 {show(value)}）。",
                          "请把该单元格格式设为“常规”或“数值”，再重新输入数字。")
             else:
                 example = "1、2、3" if col.type == INTEGER else "30 或 12.5"
@@ -264,11 +289,22 @@ class Checker:
             self.add(number, col.key, "negative_hours", value, f"“{header}”不能为负数（现为 {fmt(parsed)}）。",
                      "请填写实际完成的学时，没有的填 0。")
             return None
+        if isinstance(value, str) and col.type == DECIMAL:
+            self.text_numbers.add(col.key)
+            self.add(number, col.key, "number_stored_as_text", value,
+                     f"“{header}”{show(value)} 存成了文本，不是数字；表中的合计等公式会把它当作 0。",
+                     "请选中该列，点单元格旁的黄色感叹号选“转换为数字”（或把格式设为“常规”后重新输入）。")
         if col.max_value is not None and parsed > col.max_value:
             self.add(number, col.key, "hours_too_large", value,
                      f"“{header}”为 {fmt(parsed)}，超过合理上限 {fmt(col.max_value)}。",
                      f"请核对是否多输了数字，或把分钟数填成了学时（标准不明确的按 {self.notice.minutes_per_hour} 分钟计 1 学时）。")
             return None
+        if col.key in MINIMUMS and parsed > PLAUSIBLE_YEAR_HOURS:
+            self.add(number, col.key, "hours_implausible", value,
+                     f"“{header}”为 {fmt(parsed)}，一年的学时一般不会超过 {PLAUSIBLE_YEAR_HOURS}。",
+                     f"是不是把分钟数填成了学时？如果是分钟，请换算成学时（标准不明确的按 {self.notice.minutes_per_hour} "
+                     f"分钟计 1 学时，{fmt(parsed)} 分钟约合 {fmt(round(parsed / self.notice.minutes_per_hour, 1))} 学时）；"
+                     "如果确是学时，可不修改。")
         return parsed
 
     def _check_choice(self, number, col, value) -> str | None:
@@ -285,6 +321,9 @@ class Checker:
         return None
 
     def _check_phone(self, number, col, value) -> None:
+        self._check_stray(number, col, value, spaces=False)
+        if isinstance(value, str):
+            value = _INVISIBLE.sub("", value)
         problem = phone_problem(value)
         if problem is None:
             return
@@ -304,8 +343,8 @@ class Checker:
         for col in form.columns:
             if not col.computed or col.key not in numbers:
                 continue
-            if not all(part in numbers for part in col.sum_of):
-                continue
+            if not all(part in numbers for part in col.sum_of) or self.text_numbers & set(col.sum_of):
+                continue  # a part stored as text is told at its own cell
             expected = sum(numbers[part] for part in col.sum_of)
             if abs(numbers[col.key] - expected) > 1e-6:
                 parts = " + ".join(f"{form.column(p).header} {fmt(numbers[p])}" for p in col.sum_of)

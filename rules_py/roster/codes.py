@@ -73,6 +73,18 @@ PROBLEM_CODES: dict[str, dict[str, str]] = {
     "professional_below_minimum": {
         "severity": WARNING, "title": "专业科目学时不足",
         "explanation": "低于通知规定的年度专业科目学时；符合减免情形的请在备注栏注明。"},
+    "excel_error": {
+        "severity": ERROR, "title": "公式错误值",
+        "explanation": "单元格显示的是 #N/A、#REF!、#DIV/0! 之类的错误值（公式出错），不是人员信息。"},
+    "stray_characters": {
+        "severity": ERROR, "title": "号码中有多余字符",
+        "explanation": "身份证号码或电话中有空格、换行、全角数字或看不见的字符（常见于从网页、微信复制粘贴），上报系统导入时会出错。"},
+    "number_stored_as_text": {
+        "severity": WARNING, "title": "学时存成了文本",
+        "explanation": "学时看起来是数字，但单元格里存的是文本（常见于从平台导出后粘贴），表中的合计等公式会把它当作 0。"},
+    "hours_implausible": {
+        "severity": WARNING, "title": "学时多得不寻常",
+        "explanation": "一年的公需或专业科目学时一般不会超过 300，可能把分钟数填成了学时；确是学时的可不修改。"},
     "phone_format": {
         "severity": ERROR, "title": "联系电话格式不对",
         "explanation": "手机号码为 11 位数字、以 1 开头；固定电话须带区号，如 0476-8466847。"},

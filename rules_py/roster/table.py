@@ -18,6 +18,7 @@ from rules_py.roster.archive import READ_ERRORS, damaged, open_workbook
 from rules_py.roster.codes import SUMMARY_TITLE, Fatal
 from rules_py.roster.merged import MergedIndex, merged_ranges
 from rules_py.roster.rows import BLANK, row_kind
+from rules_py.roster.values import decode_escapes
 
 # A header row names at least one of these columns (with MIN_HEADER_MATCHES names in all).
 ANCHOR_KEYS = frozenset({"name", "id_number"})
@@ -37,6 +38,7 @@ class Table:
     formulas: dict[tuple[int, str], str] = field(default_factory=dict)  # uncached formulas found
     unknown_headers: list[str] = field(default_factory=list)  # header cells naming no column of the form
     skipped: dict[str, list[int]] = field(default_factory=dict)  # rows that are not people, by kind (rows.py)
+    empty_results: set[tuple[int, str]] = field(default_factory=set)  # formulas whose saved result is ""
 
 
 @dataclass
@@ -299,8 +301,8 @@ def _row_values(row: tuple, pairs, size: int) -> list:
     values = [None] * size
     for pos, index in pairs:
         value = row[index] if index < len(row) else None
-        if isinstance(value, str) and not value.strip():
-            value = None
+        if isinstance(value, str):
+            value = decode_escapes(value) if value.strip() else None
         values[pos] = value
     return values
 
@@ -349,5 +351,26 @@ def _recheck_formulas(data: bytes, table: Table, form: Form) -> None:
                 text = getattr(value, "text", value)  # ArrayFormula keeps its text in .text
                 if isinstance(text, str) and text.startswith("="):
                     table.formulas[(number, keys[pos])] = text
+    finally:
+        workbook.close()
+    if table.formulas:
+        _find_empty_results(data, table)
+
+
+def _find_empty_results(data: bytes, table: Table) -> None:
+    """Formulas whose saved result is the empty text (=IF(A5="","",…)): the cell is unfilled,
+    not a formula to recalculate. Their cells are typed "str" with no value."""
+    wanted = {(number, table.columns[key]): key for number, key in table.formulas}
+    rows = [number for number, _ in wanted]
+    workbook = open_workbook(data, data_only=True)
+    try:
+        ws = workbook[table.sheet]
+        width = max(table.columns.values()) + 1
+        for number, row in enumerate(ws.iter_rows(min_row=min(rows), max_row=max(rows), min_col=1,
+                                                  max_col=width), start=min(rows)):
+            for cell in row:
+                key = wanted.get((number, getattr(cell, "column", 0) - 1))
+                if key is not None and cell.value is None and cell.data_type == "str":
+                    table.empty_results.add((number, key))
     finally:
         workbook.close()

@@ -34,6 +34,7 @@ _LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?")
 _SERVICE = re.compile(r"(400|800)-?[0-9]{3}-?[0-9]{4}")
 _PHONE_SPLIT = re.compile(r"[/、,，;；]|\s{2,}")
 _EXTENSION = re.compile(r"\s*(转|分机|ext\.?|EXT\.?|x|X|#)\s*[0-9]{1,6}$")
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _SPACE_RUN = re.compile(r"\s+")
 
 
@@ -130,7 +131,37 @@ def cell_text(value) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):  # a cell formatted [h]:mm shows hours and minutes
+        minutes = round(value.total_seconds() / 60)
+        return f"{'-' if minutes < 0 else ''}{abs(minutes) // 60}:{abs(minutes) % 60:02d}"
     return str(value)
+
+
+def decode_escapes(text: str) -> str:
+    """Excel's escapes of control characters in stored text (``_x000D_`` is a carriage return)."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def stray_characters(value, spaces: bool) -> list[str]:
+    """What, besides the characters a number is made of, is hidden in a typed ID or phone:
+    "空格" (only when ``spaces``), "换行", "全角字符", "看不见的字符"; empty when nothing."""
+    if not isinstance(value, str):
+        return []
+    found = []
+    if spaces and re.search(r"[ \u3000\u00a0\t]", value):
+        found.append("空格")
+    if re.search(r"[\r\n\v\f\u2028\u2029]", value):
+        found.append("换行")
+    if re.search(r"[\uff01-\uff5e]", value):
+        found.append("全角字符")
+    if re.search(r"[\u200b-\u200f\u2060\ufeff\u00ad\u202a-\u202e]", value):
+        found.append("看不见的字符")
+    return found
+
+
+def is_excel_error(value) -> bool:
+    """An error value (#N/A, #DIV/0! …) a formula left in the cell."""
+    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
 
 
 def shorten(text: str, limit: int) -> str:
