@@ -218,3 +218,30 @@ def workbook_of(sheets: dict[str, bytes]) -> bytes:
         for merged in source.merged_cells.ranges:
             ws.merge_cells(str(merged))
     return to_bytes(target)
+
+
+def add_member(xlsx: bytes, name: str, content: bytes) -> bytes:
+    """The workbook with one more archive part (an image the clerk pasted, say)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info.filename))
+        dst.writestr(name, content)
+    return out.getvalue()
+
+
+def with_external_link(rows: list[dict], key: str = "name", index: int = 0) -> bytes:
+    """A roster (``custom`` layout) whose ``key`` cell of row ``index`` is a formula into another
+    workbook ("=[1]Sheet1!A1"), with the link part and the cached value Excel would have saved."""
+    from openpyxl.packaging.relationship import Relationship
+    from openpyxl.workbook.external_link.external import ExternalBook, ExternalLink, ExternalSheetNames
+
+    shown = rows[index][key]
+    rows = [dict(row) for row in rows]
+    rows[index][key] = "=[1]Sheet1!A1"
+    workbook = load_workbook(io.BytesIO(custom(rows)))
+    link = ExternalLink(externalBook=ExternalBook(sheetNames=ExternalSheetNames(sheetName=["Sheet1"]), id="rId1"))
+    link.file_link = Relationship(type="externalLinkPath", Target="人事名单.xlsx", TargetMode="External", Id="rId1")
+    workbook._external_links.append(link)
+    ref = f"{get_column_letter(KEYS.index(key) + 1)}{index + 2}"
+    return with_cached_values(to_bytes(workbook), 1, {ref: shown})

@@ -238,3 +238,113 @@ def test_minutes_typed_as_hours_are_asked_about_and_convert():
     [problem] = check_roster(rf.from_form(rows))["problems"]
     assert problem["code"] == "hours_implausible" and problem["severity"] == "warning"
     assert "60" in problem["hint"]  # 2700 minutes at 45 per 学时
+
+
+# -- 5. the marked copy never loses what the clerk made --------------------------------------------
+
+def marked(data: bytes):
+    import io
+
+    from openpyxl import load_workbook
+
+    report = check_roster(data, annotate=True)
+    copy = report.pop("annotated_xlsx")
+    assert copy is not None, report.get("annotation_error")
+    return report, load_workbook(io.BytesIO(copy), rich_text=True)
+
+
+def planted_rows(count=4):
+    rows = rf.people(count)
+    rows[1]["phone"] = "bad"
+    return rows
+
+
+def test_a_roster_sheet_named_like_our_summary_is_kept_and_marked():
+    report, wb = marked(rf.custom(planted_rows(), sheet="问题汇总"))
+    assert report["sheet"] == "问题汇总"
+    assert wb.sheetnames == ["问题汇总(2)", "问题汇总"]
+    assert wb["问题汇总"][f"{rf.LETTER['phone']}3"].comment is not None  # rows[1] sits on row 3
+    assert wb["问题汇总(2)"]["A1"].value.startswith("花名册自查结果")
+
+
+def test_a_sheet_of_the_clerks_named_like_our_summary_is_kept():
+    data = rf.workbook_of({"花名册": rf.custom(planted_rows()),
+                           "问题汇总": rf.custom([], header_rows=[["本单位自查记录"], ["已核对"]])})
+    report, wb = marked(data)
+    assert "问题汇总" in wb.sheetnames and wb["问题汇总"]["A1"].value == "本单位自查记录"
+    assert wb.worksheets[0].title == "问题汇总(2)"
+    again, twice = marked(rf.to_bytes(wb))  # re-checking the copy replaces our summary only
+    assert twice.sheetnames.count("问题汇总(2)") == 1 and "问题汇总" in twice.sheetnames
+
+
+def test_rich_text_survives_the_marked_copy():
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    wb = load_workbook(io.BytesIO(rf.custom(planted_rows())))
+    ws = wb.active
+    ws["B2"] = CellRichText([TextBlock(InlineFont(b=True), "王"), "伟"])
+    _, copy = marked(rf.to_bytes(wb))
+    assert isinstance(copy["Sheet1"]["B2"].value, CellRichText)
+
+
+def test_what_the_copy_cannot_keep_is_said_before_download():
+    data = rf.add_member(rf.custom(planted_rows()), "xl/media/image1.png", b"\x89PNG\r\n\x1a\n")
+    report = check_roster(data)
+    assert report["annotation_lacks"] == {"images": "图片（如公章、签名）"}
+    [note] = notes_of(report, "copy_lacks")
+    assert "公章" in note["message"]
+    assert check_roster(rf.custom(planted_rows()))["annotation_lacks"] == {}
+
+
+@pytest.mark.parametrize("target", ["input", "existing"])
+def test_cli_never_overwrites_without_force(tmp_path, target, capsys):
+    from rules_py.cli import main
+
+    source = tmp_path / "花名册.xlsx"
+    original = rf.custom(planted_rows())
+    source.write_bytes(original)
+    out = source if target == "input" else tmp_path / "已有.xlsx"
+    if target == "existing":
+        out.write_bytes(b"keep me")
+    before = out.read_bytes()
+    assert main(["roster", str(source), "--annotate", str(out)]) == 2
+    assert out.read_bytes() == before and source.read_bytes() == original
+    assert "输入有误" in capsys.readouterr().err
+    assert main(["roster", str(source), "--annotate", str(out), "--force"]) == (2 if target == "input" else 1)
+    assert (out.read_bytes() != before) == (target == "existing")
+
+
+def test_formulas_into_other_workbooks_keep_their_link_in_the_copy():
+    import io
+    import zipfile
+
+    data = rf.with_external_link(planted_rows())
+    report = check_roster(data, annotate=True)
+    assert [p["code"] for p in report["problems"]] == ["phone_format"]
+    copy = report["annotated_xlsx"]
+    with zipfile.ZipFile(io.BytesIO(copy)) as archive:
+        assert any(name.startswith("xl/externalLinks/") for name in archive.namelist())
+    _, wb = marked(data)
+    assert wb["Sheet1"]["B2"].value == "=[1]Sheet1!A1"
+
+
+def test_a_clerks_comment_keeps_its_author_through_a_re_check():
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+
+    wb = load_workbook(io.BytesIO(rf.custom(planted_rows())))
+    phone = f"{rf.LETTER['phone']}3"
+    wb.active[phone].comment = Comment("分机号另报", "李会计")
+    _, first = marked(rf.to_bytes(wb))
+    assert "分机号另报" in first["Sheet1"][phone].comment.text
+    first["Sheet1"][phone].value = "13900000001"  # the clerk fixes the phone in the marked copy
+    again, second = marked(rf.to_bytes(first))
+    assert again["problems"] == []
+    restored = second["Sheet1"][phone].comment
+    assert (restored.text, restored.author) == ("分机号另报", "李会计")

@@ -49,14 +49,17 @@ def annotate(data: bytes, report: dict, notice: Notice, form: Form) -> bytes:
     """The marked copy of the workbook ``data`` for its ``report``, as reproducible .xlsx bytes."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        workbook = load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
-    if SUMMARY_SHEET in workbook.sheetnames:
-        del workbook[SUMMARY_SHEET]
+        # keep_links: formulas that refer to other workbooks keep their links (no file is opened);
+        # rich_text: a cell with several fonts keeps them.
+        workbook = load_workbook(io.BytesIO(data), data_only=False, keep_links=True, rich_text=True)
+    for title in list(workbook.sheetnames):
+        if _is_our_summary(workbook[title]):  # an earlier run's summary, never a sheet of the clerk's
+            del workbook[title]
     for title in checked_sheets(report):
         ws = workbook[title]
         clear_previous(ws)
         mark_cells(ws, [p for p in report["problems"] if p.get("sheet", report["sheet"]) == title])
-    summary = workbook.create_sheet(SUMMARY_SHEET, 0)
+    summary = workbook.create_sheet(free_title(workbook.sheetnames, SUMMARY_SHEET), 0)
     workbook.active = 0
     for sheet in workbook.worksheets:
         sheet.sheet_view.tabSelected = sheet is summary
@@ -64,6 +67,38 @@ def annotate(data: bytes, report: dict, notice: Notice, form: Form) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return reproducible_xlsx(buffer.getvalue())
+
+
+def free_title(taken, wanted: str) -> str:
+    """``wanted``, or ``wanted(2)``, ``wanted(3)`` … : a sheet title no sheet of the workbook has."""
+    lower = {title.casefold() for title in taken}
+    title, number = wanted, 1
+    while title.casefold() in lower:
+        number += 1
+        title = f"{wanted}({number})"
+    return title
+
+
+def _is_our_summary(ws) -> bool:
+    first = ws.cell(row=1, column=1).value
+    return isinstance(first, str) and first.startswith(SUMMARY_TITLE)
+
+
+# What openpyxl cannot carry into the copy, by the archive parts that hold it.
+LOST_PARTS = (
+    ("images", "xl/media/", "图片（如公章、签名）"),
+    ("macros", "xl/vbaProject.bin", "宏"),
+    ("pivot_tables", "xl/pivotTables/", "数据透视表"),
+    ("slicers", "xl/slicers/", "切片器"),
+    ("threaded_comments", "xl/threadedComments/", "新版批注（会话式批注只保留为普通批注）"),
+    ("controls", "xl/activeX/", "控件"),
+)
+
+
+def copy_lacks(names) -> list[tuple[str, str]]:
+    """``(key, Chinese name)`` of each kind of content of the workbook (by its part ``names``) that
+    the marked copy will not have."""
+    return [(key, label) for key, prefix, label in LOST_PARTS if any(name.startswith(prefix) for name in names)]
 
 
 # -- the problem cells
@@ -112,7 +147,7 @@ def _mark(cell, problems: list[dict]) -> None:
                      for p in problems)
     old = cell.comment
     if old is not None and old.author != AUTHOR and old.text:
-        text += f"\n{OLD_COMMENT_MARK}\n{old.text}"
+        text += f"\n{OLD_COMMENT_MARK}{old.author or ''}\n{old.text}"  # the author comes back on re-check
     lines = sum(1 + len(line) // 18 for line in text.split("\n"))
     cell.comment = Comment(text, AUTHOR, height=min(600, 20 + 16 * lines), width=300)
 
@@ -125,8 +160,9 @@ def clear_previous(ws) -> None:
     for cell in list(ws._cells.values()):
         comment = cell.comment
         if comment is not None and comment.author == AUTHOR:
-            old = (comment.text or "").split(f"\n{OLD_COMMENT_MARK}\n", 1)
-            cell.comment = Comment(old[1], "") if len(old) == 2 else None
+            old = (comment.text or "").split(f"\n{OLD_COMMENT_MARK}", 1)
+            author, _, text = old[1].partition("\n") if len(old) == 2 else ("", "", "")
+            cell.comment = Comment(text, author) if len(old) == 2 else None
             fill = cell.fill
             if fill is not None and fill.fill_type == "solid" and getattr(fill.fgColor, "rgb", None) in ours:
                 cell.fill = PatternFill()
@@ -168,7 +204,9 @@ def _intro_lines(report: dict, notice: Notice) -> list[str]:
         + (f"（仅列出前 {len(report['problems'])} 个，另有 {report['problems_omitted']} 个未列出。）"
            if report["problems_omitted"] else ""),
         f"依据：{notice.title}。错误的单元格标为红色、提醒标为黄色，鼠标移到单元格上可看批注；点“单元格”列可跳转。",
-        "本文件是检查工具另存的副本：请在原文件上修改后重新检查，以免丢失原文件中本工具不支持的内容（如图片、图表）。",
+        "本文件是检查工具另存的副本：请在原文件上修改后重新检查。"
+        + (f"原文件中的{'、'.join(report['annotation_lacks'].values())}在本副本中没有保留。"
+           if report.get("annotation_lacks") else ""),
         *(f"说明：{note['message']}" for note in report.get("notes", ())),
     ]
 

@@ -36,8 +36,9 @@ SAVE_AS = "请在 Excel 或 WPS 中打开它，点“文件 → 另存为”，�
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def inspect_archive(data: bytes, filename: str) -> None:
-    """Raise Fatal unless ``data`` is a zip that looks like an .xlsx within the limits.
+def inspect_archive(data: bytes, filename: str) -> list[str]:
+    """The names of the archive's parts; raise Fatal unless ``data`` is a zip that looks like an
+    .xlsx within the limits.
     Only the central directory (declared sizes) is read, never a member's content, except the
     first bytes of the workbook part to recognise Strict Open XML."""
     size = len(data)
@@ -66,6 +67,7 @@ def inspect_archive(data: bytes, filename: str) -> None:
         if b"purl.oclc.org/ooxml" in start:
             raise Fatal("not_xlsx", "这是“Strict Open XML 电子表格”格式，本工具无法读取。请在 Excel 中另存为"
                         "“Excel 工作簿(*.xlsx)”（不要选 Strict 格式）后再检查。", detected="strict")
+        return [info.filename for info in infos]
 
 
 def _refuse_other_formats(data: bytes, filename: str) -> None:

@@ -101,6 +101,9 @@ NOTE_CODES: dict[str, dict[str, str]] = {
     "sheets_skipped": {
         "severity": INFO, "title": "没有检查的工作表",
         "explanation": "工作表中没有找到花名册的表头，或表头下没有填写人员；如果其中有人员，请把表头改成附件2的栏目名称。"},
+    "copy_lacks": {
+        "severity": INFO, "title": "标注版没有保留的内容",
+        "explanation": "标注版工作簿是另存的副本，原文件中的图片（如公章）、宏、数据透视表等本工具无法保存；请在原文件上修改。"},
     "columns_unknown": {
         "severity": INFO, "title": "未检查的栏目",
         "explanation": "表头中有本工具不认识的栏目（如所学专业），这些列照原样保留，没有检查。"},

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from rules_py.forms import form_by_id
 from rules_py.notice import Notice, load_notice
 from rules_py.roster import bounds
-from rules_py.roster.annotate import ANNOTATION_ERROR, annotate
+from rules_py.roster.annotate import ANNOTATION_ERROR, annotate, copy_lacks
 from rules_py.roster.archive import as_bytes, inspect_archive
 from rules_py.roster.checks import Checker
 from rules_py.roster.codes import ERROR, WARNING, Fatal, fatal_dict, note
@@ -72,7 +72,7 @@ def exit_status(report: dict) -> int:
 def empty_report(filename: str, notice_id: str | None) -> dict:
     return {"file": filename, "sheet": None, "header_row": None, "rows_checked": 0,
             "summary": {"errors": 0, "warnings": 0, "by_code": {}},
-            "problems": [], "notes": [], "sheets": [], "fatal": None,
+            "problems": [], "notes": [], "sheets": [], "annotation_lacks": {}, "fatal": None,
             "notice": notice_id, "columns": {}, "problems_omitted": 0, "limits": bounds.limits()}
 
 
@@ -89,7 +89,7 @@ def run(data, filename, notice, annotate, on_progress, form_id: str = ROSTER_FOR
     try:
         data = as_bytes(data)
         form = form_by_id(notice, form_id)
-        inspect_archive(data, filename)
+        parts = inspect_archive(data, filename)
         found = read_tables(data, form, on_progress)
         checkers = [Checker(notice, form, table, several=len(found.tables) > 1) for table in found.tables]
         problems = [problem for checker in checkers for problem in checker.run()]
@@ -104,6 +104,11 @@ def run(data, filename, notice, annotate, on_progress, form_id: str = ROSTER_FOR
     _describe_tables(report, found)
     _summarise(report, problems)
     report["notes"] = [note for checker in checkers for note in checker.notes] + _sheet_notes(found)
+    lacks = copy_lacks(parts)
+    report["annotation_lacks"] = dict(lacks)
+    if lacks:
+        report["notes"].append(note("copy_lacks", f"标注版工作簿中不会有原文件的{'、'.join(label for _, label in lacks)}"
+                                    "（本工具无法保存这些内容）；请以标注版为指引，在原文件上修改。", kinds=[k for k, _ in lacks]))
     if not annotate:
         return report, None
     return report, annotate_report(data, report, notice=notice, form_id=form_id)
