@@ -245,3 +245,24 @@ def with_external_link(rows: list[dict], key: str = "name", index: int = 0) -> b
     workbook._external_links.append(link)
     ref = f"{get_column_letter(KEYS.index(key) + 1)}{index + 2}"
     return with_cached_values(to_bytes(workbook), 1, {ref: shown})
+
+
+def style_bloated(xlsx: bytes, count: int = 50_000) -> bytes:
+    """The workbook with ``count`` more named cell styles ("样式 1" …), the bloat copy-pasted
+    templates accumulate: one cellStyleXfs entry and one cellStyles entry each."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                text = data.decode("utf-8")
+                xfs = re.search(r'<cellStyleXfs count="([0-9]+)">(.*?)</cellStyleXfs>', text, re.S)
+                base = int(xfs.group(1))
+                extra_xfs = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>' * count
+                text = text.replace(xfs.group(0), f'<cellStyleXfs count="{base + count}">{xfs.group(2)}{extra_xfs}</cellStyleXfs>')
+                styles = re.search(r'<cellStyles count="([0-9]+)">(.*?)</cellStyles>', text, re.S)
+                extra = "".join(f'<cellStyle name="样式 {i}" xfId="{base + i}"/>' for i in range(count))
+                text = text.replace(styles.group(0), f'<cellStyles count="{int(styles.group(1)) + count}">{styles.group(2)}{extra}</cellStyles>')
+                data = text.encode("utf-8")
+            dst.writestr(info, data)
+    return out.getvalue()

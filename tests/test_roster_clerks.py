@@ -348,3 +348,64 @@ def test_a_clerks_comment_keeps_its_author_through_a_re_check():
     assert again["problems"] == []
     restored = second["Sheet1"][phone].comment
     assert (restored.text, restored.author) == ("分机号另报", "李会计")
+
+
+# -- 6. speed ------------------------------------------------------------------------------------
+
+def test_fifty_thousand_named_styles_check_within_ten_seconds():
+    import time
+
+    rows = rf.people(200)
+    rows[3]["phone"] = "bad"
+    data = rf.style_bloated(rf.custom(rows), 50_000)
+    started = time.perf_counter()
+    report = check_roster(data)
+    assert time.perf_counter() - started <= 10
+    assert [p["code"] for p in report["problems"]] == ["phone_format"]
+    assert "unused_styles" in report["annotation_lacks"]
+    started = time.perf_counter()
+    report, wb = marked(data)
+    assert time.perf_counter() - started <= 30
+    assert wb["Sheet1"][f"{rf.LETTER['phone']}5"].comment is not None
+
+
+def test_styles_that_cells_use_survive_slimming():
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.styles import NamedStyle
+
+    wb = load_workbook(io.BytesIO(rf.custom(rf.people(3))))
+    wb.add_named_style(NamedStyle(name="单位名称样式", number_format="@"))
+    wb.active["E2"].style = "单位名称样式"
+    data = rf.style_bloated(rf.to_bytes(wb), 600)
+    _, copy = marked(data)
+    assert copy["Sheet1"]["E2"].style == "单位名称样式"
+    assert len(copy.named_styles) < 10
+
+
+def test_six_thousand_merged_ranges_and_two_hundred_problems_mark_within_thirty_seconds():
+    import time
+
+    rows = rf.people(4000)
+    sex, remarks = rf.LETTER["sex"], rf.LETTER["remarks"]
+    extra = get_column_letter_after(remarks)
+    merges = []
+    for index in range(0, 4000, 40):  # 100 ranges over 性别, each 2 rows of a wrong value: 200 problems
+        rows[index]["sex"], rows[index + 1]["sex"] = "男性别", None
+        merges.append(f"{sex}{index + 2}:{sex}{index + 3}")
+    merges += [f"{remarks}{r}:{remarks}{r + 1}" for r in range(2, 4002, 2)]            # 2,000
+    merges += [f"{extra}{r}:{get_column_letter_after(extra)}{r}" for r in range(2, 3902)]  # 3,900
+    assert len(merges) == 6000
+    data = rf.custom(rows, merges=tuple(merges))
+    started = time.perf_counter()
+    report, wb = marked(data)
+    assert time.perf_counter() - started <= 30
+    assert report["summary"]["errors"] == 200
+    assert wb["Sheet1"][f"{sex}2"].comment is not None  # the covered row's problem sits on the anchor
+
+
+def get_column_letter_after(letter: str) -> str:
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    return get_column_letter(column_index_from_string(letter) + 1)

@@ -19,6 +19,7 @@ from rules_py.roster.annotate import ANNOTATION_ERROR, annotate, copy_lacks
 from rules_py.roster.archive import as_bytes, inspect_archive
 from rules_py.roster.checks import Checker
 from rules_py.roster.codes import ERROR, WARNING, Fatal, fatal_dict, note
+from rules_py.roster.slim import slim_styles
 from rules_py.roster.table import read_tables
 
 ROSTER_FORM = "roster"
@@ -56,7 +57,7 @@ def annotate_report(data: bytes, report: dict, *, notice: Notice | str | None = 
         return None
     try:
         notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice(report.get("notice"))
-        return annotate(as_bytes(data), report, notice, form_by_id(notice, form_id))
+        return annotate(slim_styles(as_bytes(data))[0], report, notice, form_by_id(notice, form_id))
     except Exception:  # noqa: BLE001 -- the promise is: never a traceback
         report["annotation_error"] = ANNOTATION_ERROR
         return None
@@ -90,6 +91,7 @@ def run(data, filename, notice, annotate, on_progress, form_id: str = ROSTER_FOR
         data = as_bytes(data)
         form = form_by_id(notice, form_id)
         parts = inspect_archive(data, filename)
+        data, unused_styles = slim_styles(data)
         found = read_tables(data, form, on_progress)
         checkers = [Checker(notice, form, table, several=len(found.tables) > 1) for table in found.tables]
         problems = [problem for checker in checkers for problem in checker.run()]
@@ -104,11 +106,12 @@ def run(data, filename, notice, annotate, on_progress, form_id: str = ROSTER_FOR
     _describe_tables(report, found)
     _summarise(report, problems)
     report["notes"] = [note for checker in checkers for note in checker.notes] + _sheet_notes(found)
-    lacks = copy_lacks(parts)
+    lacks = copy_lacks(parts) + ([("unused_styles", f"没有单元格使用的 {unused_styles} 个单元格样式")]
+                                 if unused_styles else [])
     report["annotation_lacks"] = dict(lacks)
     if lacks:
         report["notes"].append(note("copy_lacks", f"标注版工作簿中不会有原文件的{'、'.join(label for _, label in lacks)}"
-                                    "（本工具无法保存这些内容）；请以标注版为指引，在原文件上修改。", kinds=[k for k, _ in lacks]))
+                                    "；请以标注版为指引，在原文件上修改。", kinds=[k for k, _ in lacks]))
     if not annotate:
         return report, None
     return report, annotate_report(data, report, notice=notice, form_id=form_id)
