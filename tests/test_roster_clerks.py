@@ -409,3 +409,17 @@ def get_column_letter_after(letter: str) -> str:
     from openpyxl.utils import column_index_from_string, get_column_letter
 
     return get_column_letter(column_index_from_string(letter) + 1)
+
+
+def test_a_sheet_formatted_to_its_last_row_is_no_zip_bomb():
+    data = rf.formatted_to_the_last_row(rf.custom(rf.people(3)))
+    report = check_roster(data)
+    fatal = report["fatal"]
+    assert fatal["code"] == "too_large" and fatal["detected"] == "over_formatted"
+    assert "安全" not in fatal["message"] and "空行" in fatal["message"]
+
+
+def test_a_sheet_formatted_a_little_further_is_read():
+    data = rf.formatted_to_the_last_row(rf.custom(rf.people(3)), last=60_000)
+    report = check_roster(data)
+    assert report["fatal"] is None and report["rows_checked"] == 3

@@ -91,6 +91,11 @@ def _refuse_bombs(infos) -> None:
         raise Fatal("zip_bomb", f"文件内部包含 {len(infos)} 个部件，超过上限 {bounds.MAX_ARCHIVE_MEMBERS}，为安全起见不予读取。"
                      "请在 Excel/WPS 中把花名册复制到新工作簿，另存为 .xlsx 后再检查。", detected="members")
     declared = sum(info.file_size for info in infos)
+    if declared > bounds.MAX_UNPACKED_BYTES and not _bomb_like(infos):
+        raise Fatal("too_large", f"文件里的表格带有大量格式（常见于整行、整列设置了边框或底色，一直到表格最末行），"
+                    f"解压后有 {declared / 1024 / 1024:.0f} MB，超过了本工具能读的 "
+                    f"{bounds.MAX_UNPACKED_BYTES // (1024 * 1024)} MB。请在 Excel/WPS 中选中人员下方的所有空行和右侧的空列，"
+                    "右键“删除”后保存，再检查；或把花名册复制到新工作簿另存为 .xlsx。", detected="over_formatted")
     if declared > bounds.MAX_UNPACKED_BYTES:
         raise Fatal("zip_bomb", f"文件解压后将有 {declared / 1024 / 1024:.0f} MB，超过上限 "
                      f"{bounds.MAX_UNPACKED_BYTES // (1024 * 1024)} MB，为安全起见不予读取。正常的花名册解压后通常不到 "
@@ -99,6 +104,13 @@ def _refuse_bombs(infos) -> None:
     if any(info.flag_bits & 0x1 for info in infos):
         raise Fatal("not_xlsx", "文件内容已加密，本工具无法读取。请取消密码后另存为 .xlsx 再检查。",
                      detected="encrypted")
+
+
+def _bomb_like(infos) -> bool:
+    """A part that inflates far more than any spreadsheet XML does (a deliberate bomb repeats one
+    byte; even thousands of formatted empty rows compress less than this)."""
+    return any(info.file_size > bounds.BOMB_RATIO * max(info.compress_size, 1) for info in infos
+               if info.file_size > 1 << 20)
 
 
 def _refuse_other_packages(names: set[str]) -> None:

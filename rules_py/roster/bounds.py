@@ -10,6 +10,7 @@ from __future__ import annotations
 MAX_FILE_BYTES = 10 * 1024 * 1024        # the uploaded file
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024    # sum of the archive's declared member sizes
 MAX_ARCHIVE_MEMBERS = 2000
+BOMB_RATIO = 200                         # a part inflating more than this many times is a zip bomb
 MAX_ROWS = 10_000                        # filled rows (people) in one roster
 MAX_SHEET_ROWS = 100_000                 # rows read below the header, blank or not
 MAX_BLANK_RUN = 10_000                   # this many blank rows in a row end the table
