@@ -287,3 +287,56 @@ def formatted_to_the_last_row(xlsx: bytes, last: int = 1_048_576) -> bytes:
                 continue
             dst.writestr(info, data)
     return out.getvalue()
+
+
+def _clerk_not_people() -> bytes:
+    rows = people(4) + [{"seq": "合计", "public_hours": 120, "professional_hours": 250},
+                        {"seq": "单位负责人：", "id_number": "审核人：", "phone": "填表人："},
+                        {"seq": "填报日期：", "name": dt.datetime(2025, 12, 1)}]
+    return custom([{key: i + 1 for i, key in enumerate(KEYS)}] + rows)
+
+
+def _clerk_merged_unit() -> bytes:
+    rows = people(8)
+    for row in rows[1:]:
+        row["employer"] = None
+    rows[5]["phone"] = "0476-8466847转8001"
+    return custom(rows, merges=(f"{LETTER['employer']}2:{LETTER['employer']}9",))
+
+
+def _clerk_two_sheets() -> bytes:
+    second = people(3, start=5)
+    second[1]["public_hours"] = "三十"
+    return workbook_of({"2024年": custom(people(3)), "2025年": custom(second)})
+
+
+def _clerk_misplaced() -> bytes:
+    rows = people(6)
+    rows[0]["public_hours"] = AsText("30")
+    rows[1]["name"] = "#N/A"
+    rows[2]["id_number"] = rows[2]["id_number"] + "_x000D_"
+    rows[3]["professional_hours"] = 2700
+    rows[4]["phone"] = "1390000\u200b0001"
+    return custom(rows)
+
+
+def _clerk_other_layout() -> bytes:
+    header = [("seq", "序号"), ("name", "姓名"), ("sex", "性别"), ("id_number", "身份证号"), ("employer", "工作单位"),
+              ("title", "专业技术职务"), ("x_major", "所学专业"), ("public_hours", "公需科目学时数"),
+              ("professional_hours", "专业科目学时数"), ("total_hours", "合计"), ("phone", "联系电话"), ("remarks", "备注")]
+    return layout([with_total(row, x_major="数学教育") for row in people(5)], header)
+
+
+# Rosters as clerks make them (issue 15), for tests that run one file through several paths
+# (the browser's parity with CPython): name → builder.
+CLERK_EXAMPLES = {
+    "not-people": _clerk_not_people,
+    "merged-unit": _clerk_merged_unit,
+    "two-sheets": _clerk_two_sheets,
+    "misplaced": _clerk_misplaced,
+    "other-layout": _clerk_other_layout,
+    "summary-named-sheet": lambda: custom(people(3), sheet="问题汇总"),
+    "image-and-link": lambda: add_member(with_external_link(people(3)), "xl/media/image1.png", b"\x89PNG\r\n\x1a\n"),
+    "style-bloat": lambda: style_bloated(custom(people(3)), 5_000),
+    "over-formatted": lambda: formatted_to_the_last_row(custom(people(3))),
+}

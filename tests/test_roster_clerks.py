@@ -423,3 +423,15 @@ def test_a_sheet_formatted_a_little_further_is_read():
     data = rf.formatted_to_the_last_row(rf.custom(rf.people(3)), last=60_000)
     report = check_roster(data)
     assert report["fatal"] is None and report["rows_checked"] == 3
+
+
+@pytest.mark.parametrize("name", rf.CLERK_EXAMPLES)
+def test_clerk_examples_give_no_false_errors_and_a_json_report(name):
+    import json
+
+    report = check_roster(rf.CLERK_EXAMPLES[name]())
+    json.dumps(report, ensure_ascii=False)
+    expected = {"two-sheets": {"not_a_number"}, "misplaced": {"excel_error", "stray_characters"},
+                "over-formatted": set()}
+    errors = {p["code"] for p in report["problems"] if p["severity"] == "error"}
+    assert errors == expected.get(name, set()), report["problems"][:3]

@@ -9,14 +9,22 @@ person's own workbook with each problem cell filled and commented and a 问题�
 The modules follow the check's stages, each usable with another form of the forms spec:
 
     bounds     the size and row limits
-    codes      the problem and fatal codes (stable; the site lists them)
+    codes      the problem, note and fatal codes (stable; the site lists them)
     archive    is this an .xlsx we may open (sniffing, zip-bomb and size guards)
-    table      finding the header and the rows of people
+    slim       what the check does not need, stripped before parsing (named-style bloat)
+    table      finding the header in every sheet, and the rows of people
+    rows       which rows are not people (footers, 合计, 栏次, a repeated header …)
+    merged     merged ranges, read from the sheet part and looked up by index
     values     reading one cell (numbers, phones, formulas) and showing it back
     checks     the problems of each row
     annotate   the marked workbook
     preview    the rows the page shows under a report
     run        the stages in order, and the report
+
+The report (one JSON-ready dict) holds ``file``, ``sheet`` / ``header_row`` / ``columns`` of the
+main table, ``sheets`` (every table checked), ``rows_checked``, ``summary``, ``problems`` (each
+with its ``sheet``), ``notes`` (how the file was read, severity "info"), ``annotation_lacks``
+(what the marked copy will not have), ``problems_omitted``, ``limits``, ``notice`` and ``fatal``.
 
 The columns come from the forms spec (:mod:`rules_py.forms`), the 30 / 60 学时 minimums from the
 notice data. Pure Python (openpyxl + defusedxml), no I/O: the same code runs in Pyodide.
