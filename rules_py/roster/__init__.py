@@ -36,10 +36,10 @@ import sys
 import types
 
 from rules_py.roster import bounds
-from rules_py.roster.annotate import (ANNOTATION_ERROR, AUTHOR, ERROR_FILL, OLD_COMMENT_MARK,
-                                      SUMMARY_SHEET, WARNING_FILL)
 from rules_py.roster.archive import as_bytes
-from rules_py.roster.codes import ERROR, FATAL_CODES, INFO, NOTE_CODES, PROBLEM_CODES, WARNING, describe_codes
+from rules_py.roster.codes import (ANNOTATION_ERROR, AUTHOR, ERROR, ERROR_FILL, FATAL_CODES, INFO, NOTE_CODES,
+                                  OLD_COMMENT_MARK, PROBLEM_CODES, SUMMARY_SHEET, WARNING, WARNING_FILL,
+                                  describe_codes)
 from rules_py.roster.bounds import (LIMITS_TEXT, MAX_ARCHIVE_MEMBERS, MAX_FILE_BYTES, MAX_LISTED_PROBLEMS,
                                     MAX_ROWS, MAX_UNPACKED_BYTES, limits)
 from rules_py.roster.run import ROSTER_FORM, annotate_report, annotate_roster, check_roster, exit_status

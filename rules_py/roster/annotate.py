@@ -21,16 +21,11 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from rules_py.forms import Form
 from rules_py.notice import Notice
-from rules_py.roster.codes import ERROR, PROBLEM_CODES, SUMMARY_TITLE, WARNING
+from rules_py.roster.codes import (AUTHOR, ERROR, ERROR_FILL, OLD_COMMENT_MARK, PROBLEM_CODES, SUMMARY_SHEET,
+                                  SUMMARY_TITLE, WARNING, WARNING_FILL)
 from rules_py.roster.values import cell_text
 from rules_py.xlsx import reproducible_xlsx, set_text, wrapped_lines
 
-SUMMARY_SHEET = "问题汇总"
-AUTHOR = "花名册自查"
-ERROR_FILL = "FFFFC7CE"    # light red
-WARNING_FILL = "FFFFEB9C"  # light yellow
-OLD_COMMENT_MARK = "——原批注——"
-ANNOTATION_ERROR = "无法生成标注版工作簿（文件中可能有本工具无法保存的内容），请按问题列表逐项修改。"
 
 SUMMARY_HEADINGS = ("序号", "单元格", "行", "栏目", "问题", "级别", "当前值", "说明", "修改建议")
 SUMMARY_WIDTHS = (6, 9, 6, 16, 22, 6, 22, 48, 48)
@@ -82,23 +77,6 @@ def free_title(taken, wanted: str) -> str:
 def _is_our_summary(ws) -> bool:
     first = ws.cell(row=1, column=1).value
     return isinstance(first, str) and first.startswith(SUMMARY_TITLE)
-
-
-# What openpyxl cannot carry into the copy, by the archive parts that hold it.
-LOST_PARTS = (
-    ("images", "xl/media/", "图片（如公章、签名）"),
-    ("macros", "xl/vbaProject.bin", "宏"),
-    ("pivot_tables", "xl/pivotTables/", "数据透视表"),
-    ("slicers", "xl/slicers/", "切片器"),
-    ("threaded_comments", "xl/threadedComments/", "新版批注（会话式批注只保留为普通批注）"),
-    ("controls", "xl/activeX/", "控件"),
-)
-
-
-def copy_lacks(names) -> list[tuple[str, str]]:
-    """``(key, Chinese name)`` of each kind of content of the workbook (by its part ``names``) that
-    the marked copy will not have."""
-    return [(key, label) for key, prefix, label in LOST_PARTS if any(name.startswith(prefix) for name in names)]
 
 
 # -- the problem cells

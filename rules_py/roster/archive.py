@@ -185,3 +185,20 @@ def damaged(error: BaseException) -> Fatal:
         return Fatal("damaged", "文件中含有不安全的 XML 内容（实体或文档类型定义），为安全起见不予读取。" + SAVE_AS,
                       detected="unsafe_xml")
     return Fatal("damaged", "文件已损坏或不符合 .xlsx 规范，本工具无法读取。" + SAVE_AS, detected="unreadable")
+
+
+# What openpyxl cannot carry into the copy, by the archive parts that hold it.
+LOST_PARTS = (
+    ("images", "xl/media/", "图片（如公章、签名）"),
+    ("macros", "xl/vbaProject.bin", "宏"),
+    ("pivot_tables", "xl/pivotTables/", "数据透视表"),
+    ("slicers", "xl/slicers/", "切片器"),
+    ("threaded_comments", "xl/threadedComments/", "新版批注（会话式批注只保留为普通批注）"),
+    ("controls", "xl/activeX/", "控件"),
+)
+
+
+def copy_lacks(names) -> list[tuple[str, str]]:
+    """``(key, Chinese name)`` of each kind of content of the workbook (by its part ``names``) that
+    the marked copy will not have."""
+    return [(key, label) for key, prefix, label in LOST_PARTS if any(name.startswith(prefix) for name in names)]

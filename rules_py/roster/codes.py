@@ -12,8 +12,15 @@ ERROR = "error"
 WARNING = "warning"
 INFO = "info"
 
-# The first words of the summary sheet of a marked copy, by which a re-check knows it as ours.
+# The marked copy (annotate.py, imported only when a copy is made): its summary sheet's title and
+# first words (by which a re-check knows it as ours), the comments' author and the fills.
 SUMMARY_TITLE = "花名册自查结果："
+SUMMARY_SHEET = "问题汇总"
+AUTHOR = "花名册自查"
+ERROR_FILL = "FFFFC7CE"    # light red
+WARNING_FILL = "FFFFEB9C"  # light yellow
+OLD_COMMENT_MARK = "——原批注——"
+ANNOTATION_ERROR = "无法生成标注版工作簿（文件中可能有本工具无法保存的内容），请按问题列表逐项修改。"
 
 PROBLEM_CODES: dict[str, dict[str, str]] = {
     "missing_column": {

@@ -15,10 +15,9 @@ from openpyxl.utils import get_column_letter
 from rules_py.forms import form_by_id
 from rules_py.notice import Notice, load_notice
 from rules_py.roster import bounds
-from rules_py.roster.annotate import ANNOTATION_ERROR, annotate, copy_lacks
-from rules_py.roster.archive import as_bytes, inspect_archive
+from rules_py.roster.archive import as_bytes, copy_lacks, inspect_archive
 from rules_py.roster.checks import Checker
-from rules_py.roster.codes import ERROR, WARNING, Fatal, fatal_dict, note
+from rules_py.roster.codes import ANNOTATION_ERROR, ERROR, WARNING, Fatal, fatal_dict, note
 from rules_py.roster.slim import slim_styles
 from rules_py.roster.table import read_tables
 
@@ -56,6 +55,8 @@ def annotate_report(data: bytes, report: dict, *, notice: Notice | str | None = 
     if report.get("fatal") or not report.get("sheet"):
         return None
     try:
+        from rules_py.roster.annotate import annotate  # the writer loads only when a copy is made
+
         notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice(report.get("notice"))
         return annotate(slim_styles(as_bytes(data))[0], report, notice, form_by_id(notice, form_id))
     except Exception:  # noqa: BLE001 -- the promise is: never a traceback

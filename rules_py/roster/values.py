@@ -145,8 +145,8 @@ def decode_escapes(text: str) -> str:
 def stray_characters(value, spaces: bool) -> list[str]:
     """What, besides the characters a number is made of, is hidden in a typed ID or phone:
     "空格" (only when ``spaces``), "换行", "全角字符", "看不见的字符"; empty when nothing."""
-    if not isinstance(value, str):
-        return []
+    if not isinstance(value, str) or (value.isascii() and value.isalnum()):
+        return []  # the common case: plain digits (and letters, told elsewhere)
     found = []
     if spaces and re.search(r"[ \u3000\u00a0\t]", value):
         found.append("空格")
@@ -161,7 +161,7 @@ def stray_characters(value, spaces: bool) -> list[str]:
 
 def is_excel_error(value) -> bool:
     """An error value (#N/A, #DIV/0! …) a formula left in the cell."""
-    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+    return isinstance(value, str) and "#" in value[:2] and value.strip().upper() in EXCEL_ERRORS
 
 
 def shorten(text: str, limit: int) -> str:

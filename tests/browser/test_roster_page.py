@@ -29,8 +29,7 @@ from browser_support import ROOT, phone_page, record_requests, screenshot, watch
 
 from rules_py import load_notice
 from rules_py.roster import (AUTHOR, ERROR_FILL, FATAL_CODES, NOTE_CODES, PROBLEM_CODES, SUMMARY_SHEET,
-                             WARNING_FILL,
-                             annotate_roster, check_roster, limits)
+                             WARNING_FILL, annotate_roster, check_roster, limits)
 
 sys.path.insert(0, str(ROOT / "tests"))
 import roster_factory as rf  # noqa: E402
