@@ -132,11 +132,11 @@ def lifted_copy(site: Path, tree: Path, max_rows: int, notice_id: str) -> Path:
         if (ROOT / name).exists():
             os.symlink(ROOT / name, root / name)
     shutil.copytree(ROOT / "rules_py", root / "rules_py", ignore=shutil.ignore_patterns("__pycache__"))
-    roster = root / "rules_py" / "roster.py"
+    roster = root / "rules_py" / "roster" / "bounds.py"
     text, count = re.subn(r"^MAX_ROWS = [0-9_]+", f"MAX_ROWS = {max_rows}", roster.read_text("utf-8"),
                           flags=re.M)
     if count != 1:
-        raise RuntimeError("rules_py/roster.py: MAX_ROWS = … not found; update benchmarks/bench_site.py")
+        raise RuntimeError("rules_py/roster/bounds.py: MAX_ROWS = … not found; update benchmarks/bench_site.py")
     roster.write_text(text, "utf-8")
     shipped_folder = runtime_info(site)["lock_url"]
     lifted_folder = browser_runtime.write_runtime(lifted, notice_id, browser_runtime.plan_runtime(root))["lock_url"]

@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import pathlib
-import re
-import unicodedata
-import zipfile
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -25,9 +21,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rules_py.forms import (CHOICE, DATE, DECIMAL, ID_NUMBER, INTEGER, MAX_PROMPT_TITLE, TEXT_STORED,
                             Column, Form, forms_for)
 from rules_py.notice import Notice
-
-# One fixed moment for docProps and every zip member, so a rebuild never changes a byte.
-FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+# FIXED_TIME and reproducible_xlsx stay importable from here (build.py and the tests use them).
+from rules_py.xlsx import FIXED_TIME, display_width, reproducible_xlsx, wrapped_lines  # noqa: F401
 
 FONT_NAME = "宋体"
 FONT = Font(name=FONT_NAME, size=11)
@@ -73,27 +68,6 @@ def write_blank_forms(out_dir: str | pathlib.Path, notice: Notice) -> list[pathl
     return paths
 
 
-def reproducible_xlsx(data: bytes, when: dt.datetime = FIXED_TIME) -> bytes:
-    """Re-pack an .xlsx so its bytes depend only on its content.
-
-    openpyxl stamps docProps with the save time and zipfile stamps each member with the local
-    time (notes/tech.md §5.4); both are set to ``when``. Member order is kept as written.
-    """
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
-            member = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o600 << 16
-            dst.writestr(member, content, compresslevel=6)
-    return out.getvalue()
-
-
 # -- the form sheet ---------------------------------------------------------------------------
 
 def _write_form_sheet(ws: Worksheet, form: Form) -> None:
@@ -112,7 +86,7 @@ def _write_form_sheet(ws: Worksheet, form: Form) -> None:
     ws.row_dimensions[2].height = 36
 
     for row, labels in enumerate(form.header_lines, start=form.header_row - len(form.header_lines)):
-        weights = [_display_width(label) + 10 for label in labels]
+        weights = [display_width(label) + 10 for label in labels]
         for label, (first, last) in zip(labels, _spans(widths, weights)):
             cell = ws.cell(row=row, column=first + 1, value=label)
             cell.font = FONT
@@ -280,17 +254,6 @@ def _spans(widths: list[float], weights: list[float]) -> list[tuple[int, int]]:
         spans.append((start, end))
         start = end + 1
     return spans
-
-
-def _display_width(text: str) -> int:
-    # A CJK character takes two Excel width units, a Latin one.
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def wrapped_lines(text: str, width: float) -> int:
-    """Printed lines ``text`` needs in a wrapped cell ``width`` units wide (an estimate: Excel does
-    not grow row heights of merged cells by itself)."""
-    return sum(max(1, math.ceil(_display_width(line) / max(width - 1, 1))) for line in text.split("\n"))
 
 
 def _num(value: float | None) -> str:

@@ -42,7 +42,7 @@ def preload(name: str) -> None:
     """Import what a page's checks need while the person is still reading: the roster check needs
     openpyxl (about a second to import), so only pages that check rosters pay for it."""
     if name == "roster":
-        import rules_py.roster_preview  # noqa: F401  (imports rules_py.roster and openpyxl)
+        import rules_py.roster.preview  # noqa: F401  (imports the roster check and openpyxl)
 
 
 def _as_bytes(data) -> bytes:
@@ -66,7 +66,7 @@ def roster_json(data, filename: str | None, annotate: bool, keep: bool, on_rows=
 
 def roster_preview_json(limit: int) -> str:
     """The first rows with problems of the kept check, as the sheet shows them (JSON text)."""
-    from rules_py.roster_preview import preview_rows
+    from rules_py.roster.preview import preview_rows
 
     if _roster_kept is None:
         return _dumps(preview_rows(b"", {}))

@@ -148,8 +148,11 @@ def roster_summary_lines(report: dict) -> list[str]:
     if report["fatal"]:
         return [f"{report['file']}：无法检查。", f"  {report['fatal']['message']}"]
     s = report["summary"]
-    lines = [f"{report['file']}：工作表“{report['sheet']}”，表头在第 {report['header_row']} 行，"
-             f"检查了 {report['rows_checked']} 行人员。"]
+    sheets = report.get("sheets") or [report]
+    where = "、".join(f"工作表“{entry['sheet']}”（表头在第 {entry['header_row']} 行）" for entry in sheets) \
+        if len(sheets) > 1 else f"工作表“{report['sheet']}”，表头在第 {report['header_row']} 行"
+    lines = [f"{report['file']}：{where}，检查了 {report['rows_checked']} 行人员。"]
+    lines += [f"  [说明] {note['message']}" for note in report.get("notes", ())]
     if not report["problems"]:
         lines.append("未发现问题。")
         return lines
@@ -164,8 +167,21 @@ def roster_summary_lines(report: dict) -> list[str]:
     return lines
 
 
+def _refuse_overwrite(source: str, target: str, force: bool) -> None:
+    """The marked copy never replaces the clerk's file (it lacks what openpyxl cannot keep, such
+    as images), nor any existing file unless --force says so."""
+    if os.path.exists(target) and os.path.exists(source) and os.path.samefile(source, target):
+        raise InputError("annotate", f"标注版不能写到被检查的文件本身（{target}），否则原文件中的图片、公章等会丢失。"
+                                     "请另取一个文件名，如“花名册-标注.xlsx”。")
+    if os.path.exists(target) and not force:
+        raise InputError("annotate", f"文件 {target} 已存在，未覆盖。请另取一个文件名；确要覆盖的，加上 --force。")
+
+
 def _roster(args) -> int:
     from rules_py.roster import MAX_FILE_BYTES, check_roster, exit_status
+
+    if args.annotate:
+        _refuse_overwrite(args.file, args.annotate, args.force)
 
     try:
         with open(args.file, "rb") as handle:
@@ -209,7 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     roster = commands.add_parser("roster", help="检查填好的花名册（附件2，.xlsx）")
     roster.add_argument("file", help="花名册 .xlsx 文件")
     roster.add_argument("--json", action="store_true", help="输出完整的 JSON 报告")
-    roster.add_argument("--annotate", metavar="OUT.xlsx", help="另存一份标注了问题的工作簿")
+    roster.add_argument("--annotate", metavar="OUT.xlsx", help="另存一份标注了问题的工作簿（不会覆盖被检查的文件）")
+    roster.add_argument("--force", action="store_true", help="--annotate 的文件已存在时覆盖它")
     roster.set_defaults(run=_roster)
     return parser
 

@@ -4,8 +4,8 @@
 even for women), 1 check character (ISO 7064 MOD 11-2; ``X`` stands for 10, a lower-case ``x``
 is the same character). Numbers issued before 1999 have 15 digits: a 6-digit birth date YYMMDD
 of the 1900s and no check character. Foreigners' permanent-residence numbers (2023 version)
-begin with 9 and use the same check character. See notes/domain.md, "Identity numbers", and
-notes/domain-research.md §5.1.
+begin with 9 and use the same check character; residence permits for Hong Kong, Macao and
+Taiwan residents begin with 81, 82, 83 and follow the same rules.
 
 Excel keeps only 15 significant digits of a number, so an 18-digit number typed into a number
 cell has lost its last three digits for good: :func:`damaged_by_number` recognises it.

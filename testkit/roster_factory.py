@@ -187,3 +187,156 @@ def replace_member(xlsx: bytes, name: str, content: bytes) -> bytes:
         for info in src.infolist():
             dst.writestr(info, content if info.filename == name else src.read(info.filename))
     return out.getvalue()
+
+
+def layout(rows: list[dict], header: list[tuple[str, str]], *, above: list[list] = (),
+           sheet: str = "Sheet1") -> bytes:
+    """A roster on a layout of its own: ``header`` lists (key, header text) in sheet order; a key
+    the form does not know (e.g. "x_major") is a column the checker should leave alone, filled
+    from the row's value under that key."""
+    keys = tuple(key for key, _ in header)
+    return custom(rows, keys=keys, header_rows=[[text for _, text in header]], above=above, sheet=sheet)
+
+
+def with_total(row: dict, **extra) -> dict:
+    """A row with its 合计 typed in (as units do on their own layouts) and any extra columns."""
+    return {**row, "total_hours": row["public_hours"] + row["professional_hours"], **extra}
+
+
+def workbook_of(sheets: dict[str, bytes]) -> bytes:
+    """One workbook holding the first sheet of each given workbook (built by ``custom``), in
+    order, under the given titles: a unit's 2024 and 2025 rosters, or 一中 and 二中."""
+    target = Workbook()
+    target.remove(target.active)
+    for title, data in sheets.items():
+        source = load_workbook(io.BytesIO(data)).worksheets[0]
+        ws = target.create_sheet(title)
+        for row in source.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    ws.cell(row=cell.row, column=cell.column, value=cell.value).data_type = cell.data_type
+        for merged in source.merged_cells.ranges:
+            ws.merge_cells(str(merged))
+    return to_bytes(target)
+
+
+def add_member(xlsx: bytes, name: str, content: bytes) -> bytes:
+    """The workbook with one more archive part (an image the clerk pasted, say)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info.filename))
+        dst.writestr(name, content)
+    return out.getvalue()
+
+
+def with_external_link(rows: list[dict], key: str = "name", index: int = 0) -> bytes:
+    """A roster (``custom`` layout) whose ``key`` cell of row ``index`` is a formula into another
+    workbook ("=[1]Sheet1!A1"), with the link part and the cached value Excel would have saved."""
+    from openpyxl.packaging.relationship import Relationship
+    from openpyxl.workbook.external_link.external import ExternalBook, ExternalLink, ExternalSheetNames
+
+    shown = rows[index][key]
+    rows = [dict(row) for row in rows]
+    rows[index][key] = "=[1]Sheet1!A1"
+    workbook = load_workbook(io.BytesIO(custom(rows)))
+    link = ExternalLink(externalBook=ExternalBook(sheetNames=ExternalSheetNames(sheetName=["Sheet1"]), id="rId1"))
+    link.file_link = Relationship(type="externalLinkPath", Target="人事名单.xlsx", TargetMode="External", Id="rId1")
+    workbook._external_links.append(link)
+    ref = f"{get_column_letter(KEYS.index(key) + 1)}{index + 2}"
+    return with_cached_values(to_bytes(workbook), 1, {ref: shown})
+
+
+def style_bloated(xlsx: bytes, count: int = 50_000) -> bytes:
+    """The workbook with ``count`` more named cell styles ("样式 1" …), the bloat copy-pasted
+    templates accumulate: one cellStyleXfs entry and one cellStyles entry each."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                text = data.decode("utf-8")
+                xfs = re.search(r'<cellStyleXfs count="([0-9]+)">(.*?)</cellStyleXfs>', text, re.S)
+                base = int(xfs.group(1))
+                extra_xfs = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>' * count
+                text = text.replace(xfs.group(0), f'<cellStyleXfs count="{base + count}">{xfs.group(2)}{extra_xfs}</cellStyleXfs>')
+                styles = re.search(r'<cellStyles count="([0-9]+)">(.*?)</cellStyles>', text, re.S)
+                extra = "".join(f'<cellStyle name="样式 {i}" xfId="{base + i}"/>' for i in range(count))
+                text = text.replace(styles.group(0), f'<cellStyles count="{int(styles.group(1)) + count}">{styles.group(2)}{extra}</cellStyles>')
+                data = text.encode("utf-8")
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def formatted_to_the_last_row(xlsx: bytes, last: int = 1_048_576) -> bytes:
+    """The first sheet with every row down to ``last`` formatted (an empty <row> with a style),
+    as Excel stores a border or fill given to whole columns or rows."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                head, tail = data.split(b"</sheetData>", 1)
+                used = max(int(n) for n in re.findall(rb'<row r="([0-9]+)"', head))
+                with dst.open(info.filename, "w", force_zip64=True) as member:
+                    member.write(head)
+                    for start in range(used + 1, last + 1, 10_000):
+                        member.write(b"".join(b'<row r="%d" spans="1:13" s="1" customFormat="1" ht="14.25"/>' % n
+                                              for n in range(start, min(start + 10_000, last + 1))))
+                    member.write(b"</sheetData>" + tail)
+                continue
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def _clerk_not_people() -> bytes:
+    rows = people(4) + [{"seq": "合计", "public_hours": 120, "professional_hours": 250},
+                        {"seq": "单位负责人：", "id_number": "审核人：", "phone": "填表人："},
+                        {"seq": "填报日期：", "name": dt.datetime(2025, 12, 1)}]
+    return custom([{key: i + 1 for i, key in enumerate(KEYS)}] + rows)
+
+
+def _clerk_merged_unit() -> bytes:
+    rows = people(8)
+    for row in rows[1:]:
+        row["employer"] = None
+    rows[5]["phone"] = "0476-8466847转8001"
+    return custom(rows, merges=(f"{LETTER['employer']}2:{LETTER['employer']}9",))
+
+
+def _clerk_two_sheets() -> bytes:
+    second = people(3, start=5)
+    second[1]["public_hours"] = "三十"
+    return workbook_of({"2024年": custom(people(3)), "2025年": custom(second)})
+
+
+def _clerk_misplaced() -> bytes:
+    rows = people(6)
+    rows[0]["public_hours"] = AsText("30")
+    rows[1]["name"] = "#N/A"
+    rows[2]["id_number"] = rows[2]["id_number"] + "_x000D_"
+    rows[3]["professional_hours"] = 2700
+    rows[4]["phone"] = "1390000\u200b0001"
+    return custom(rows)
+
+
+def _clerk_other_layout() -> bytes:
+    header = [("seq", "序号"), ("name", "姓名"), ("sex", "性别"), ("id_number", "身份证号"), ("employer", "工作单位"),
+              ("title", "专业技术职务"), ("x_major", "所学专业"), ("public_hours", "公需科目学时数"),
+              ("professional_hours", "专业科目学时数"), ("total_hours", "合计"), ("phone", "联系电话"), ("remarks", "备注")]
+    return layout([with_total(row, x_major="数学教育") for row in people(5)], header)
+
+
+# Rosters as clerks make them (issue 15), for tests that run one file through several paths
+# (the browser's parity with CPython): name → builder.
+CLERK_EXAMPLES = {
+    "not-people": _clerk_not_people,
+    "merged-unit": _clerk_merged_unit,
+    "two-sheets": _clerk_two_sheets,
+    "misplaced": _clerk_misplaced,
+    "other-layout": _clerk_other_layout,
+    "summary-named-sheet": lambda: custom(people(3), sheet="问题汇总"),
+    "image-and-link": lambda: add_member(with_external_link(people(3)), "xl/media/image1.png", b"\x89PNG\r\n\x1a\n"),
+    "style-bloat": lambda: style_bloated(custom(people(3)), 5_000),
+    "over-formatted": lambda: formatted_to_the_last_row(custom(people(3))),
+}

@@ -1,4 +1,4 @@
-"""花名册自查 (DESIGN §5): rosters built in code, every problem code planted at a known cell,
+"""花名册自查 (the roster report of rules_py.roster): rosters built in code, every problem code planted at a known cell,
 real-world layouts, hostile and wrong files, the annotated workbook, and the command line."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from testkit import roster_factory as rf
 from rules_py import roster
+from rules_py.roster.annotate import strip_where
 from rules_py.roster import (FATAL_CODES, PROBLEM_CODES, annotate_roster, check_roster, describe_codes,
                              exit_status)
 
@@ -87,6 +88,8 @@ def test_codes_are_documented_in_chinese():
 
 # -- one problem planted at a known cell ---------------------------------------------------------
 
+PLANTED_ID = rf.make_id(3, "female")  # rf.person(3)'s own ID
+FULL_WIDTH = {ord(c): ord(c) + 0xFEE0 for c in "0123456789X"}
 LOWER_X_ID = "11010519491231002x"  # published vector, check character X, a woman born 1949
 
 PLANTS = [
@@ -118,7 +121,8 @@ PLANTS = [
     pytest.param({"public_hours": "30学时"}, {("not_a_number", "H")}, id="hours-with-unit"),
     pytest.param({"public_hours": "#VALUE!"}, {("not_a_number", "H")}, id="hours-excel-error"),
     pytest.param({"public_hours": dt.datetime(2025, 3, 30)}, {("not_a_number", "H")}, id="hours-made-a-date"),
-    pytest.param({"public_hours": " ３０ "}, set(), id="hours-as-full-width-text-is-fine"),
+    # Read as 30, but stored as text the sheet's formulas count it as 0: a warning at the cell (issue 15).
+    pytest.param({"public_hours": " ３０ "}, {("number_stored_as_text", "H")}, id="hours-as-full-width-text-is-read"),
     pytest.param({"seq": "一"}, {("not_a_number", "A")}, id="seq-in-words"),
     pytest.param({"public_hours": -3}, {("negative_hours", "H")}, id="negative-hours"),
     pytest.param({"professional_hours": 5000}, {("hours_too_large", "I")}, id="hours-too-large"),
@@ -134,6 +138,17 @@ PLANTS = [
     pytest.param({"phone": "+86 139 0000 0001"}, set(), id="mobile-with-country-code-is-fine"),
     pytest.param({"phone": "0476 8466847"}, set(), id="landline-with-space-is-fine"),
     pytest.param({"phone": "13900000001/0476-8466847"}, set(), id="two-numbers-are-fine"),
+    # issue 15: each problem where it belongs
+    pytest.param({"name": "#N/A"}, {("excel_error", "B")}, id="name-excel-error"),
+    pytest.param({"employer": "#REF!"}, {("excel_error", "E")}, id="employer-excel-error"),
+    pytest.param({"id_number": "#N/A"}, {("excel_error", "D")}, id="id-excel-error"),
+    pytest.param({"id_number": PLANTED_ID[:6] + " " + PLANTED_ID[6:]}, {("stray_characters", "D")}, id="id-with-space"),
+    pytest.param({"id_number": PLANTED_ID.translate(FULL_WIDTH)}, {("stray_characters", "D")}, id="id-full-width"),
+    pytest.param({"id_number": PLANTED_ID + "\u200b"}, {("stray_characters", "D")}, id="id-zero-width-space"),
+    pytest.param({"id_number": PLANTED_ID + "\n"}, {("stray_characters", "D")}, id="id-line-break"),
+    pytest.param({"phone": "1390000\u200b0001"}, {("stray_characters", "L")}, id="phone-zero-width-space"),
+    pytest.param({"professional_hours": 2700}, {("hours_implausible", "I")}, id="minutes-typed-as-hours"),
+    pytest.param({"public_hours": dt.timedelta(hours=30)}, {("not_a_number", "H")}, id="hours-in-time-format"),
 ]
 
 
@@ -218,13 +233,14 @@ def test_several_problems_in_one_row_are_all_reported():
 
 
 def test_missing_column_is_reported_once_and_the_rest_still_checked():
-    keys = tuple(k for k in rf.KEYS if k != "phone")
+    # 专业科目学时 is a column the checks cannot do without (an absent 联系电话 is only a note).
+    keys = tuple(k for k in rf.KEYS if k != "professional_hours")
     rows = rf.people(4)
     rows[2]["public_hours"] = -5
     report = check_roster(rf.custom(rows, keys=keys))
     missing = [p for p in report["problems"] if p["code"] == "missing_column"]
-    assert len(missing) == 1 and missing[0]["field"] == "phone" and missing[0]["cell"] is None
-    assert "联系电话" in missing[0]["message"]
+    assert len(missing) == 1 and missing[0]["field"] == "professional_hours" and missing[0]["cell"] is None
+    assert "专业科目学时" in missing[0]["message"]
     assert codes_at(report) == {("missing_column", None), ("negative_hours", "H4")}
 
 
@@ -307,7 +323,9 @@ def test_numbers_text_and_cached_formula_values_are_read():
     # As Excel/WPS save it: 合计 keeps its formula with a cached result; one cache is wrong.
     data = rf.with_cached_values(data, 1, {"J5": 90.5, "J6": 999})
     report = check_roster(data)
-    assert codes_at(report) == {("total_mismatch", "J6")}
+    # Read as numbers, and (issue 15) each text-stored number gets a warning at its own cell.
+    assert codes_at(report) == {("total_mismatch", "J6"), ("number_stored_as_text", "H5"),
+                                ("number_stored_as_text", "I5")}
 
 
 def test_formula_without_a_cached_value():
@@ -570,7 +588,7 @@ def test_annotated_workbook_has_fills_comments_and_a_linked_summary():
         colour = roster.ERROR_FILL if problem["severity"] == "error" else roster.WARNING_FILL
         assert cell.fill.fgColor.rgb == colour
         assert cell.comment is not None and cell.comment.author == roster.AUTHOR
-        assert roster._strip_where(problem["message"]) in cell.comment.text
+        assert strip_where(problem["message"]) in cell.comment.text
     assert ws["B5"].comment is None and ws["D5"].fill.fgColor.rgb != roster.ERROR_FILL
     # The person's data, validations and formulas come back unchanged.
     assert ws["D5"].value == rf.person(0)["id_number"]

@@ -1,4 +1,4 @@
-"""What the roster page adds to the report, on CPython: the preview rows (rules_py.roster_preview)
+"""What the roster page adds to the report, on CPython: the preview rows (rules_py.roster.preview)
 and the marked workbook for a report already made (rules_py.roster.annotate_report)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from testkit import roster_factory as rf
 
 from rules_py.roster import ANNOTATION_ERROR, annotate_report, annotate_roster, check_roster
-from rules_py.roster_preview import display, preview_rows
+from rules_py.roster.preview import display, preview_rows
 
 
 def _planted() -> bytes:

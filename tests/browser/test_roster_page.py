@@ -27,8 +27,8 @@ from openpyxl import load_workbook
 from testkit import ROOT, phone_page, record_requests, screenshot, watch_console
 
 from rules_py import load_notice
-from rules_py.roster import (AUTHOR, ERROR_FILL, FATAL_CODES, PROBLEM_CODES, SUMMARY_SHEET, WARNING_FILL,
-                             annotate_roster, check_roster, limits)
+from rules_py.roster import (AUTHOR, ERROR_FILL, FATAL_CODES, NOTE_CODES, PROBLEM_CODES, SUMMARY_SHEET,
+                             WARNING_FILL, annotate_roster, check_roster, limits)
 
 from testkit import roster_factory as rf
 
@@ -508,6 +508,7 @@ PARITY_FILES = {
     "csv": (lambda: CSV_BYTES, "名单.csv"),
     "random": (lambda: RANDOM_BYTES, "花名册.xlsx"),
     "no-header": (lambda: rf.custom(rf.people(3), headers={k: f"列{i}" for i, k in enumerate(rf.KEYS)}), "x.xlsx"),
+    **{f"clerks-{name}": (build, "花名册.xlsx") for name, build in rf.CLERK_EXAMPLES.items()},
 }
 
 
@@ -589,7 +590,9 @@ def test_every_code_of_the_checker_is_documented_on_the_site(built_site):
     page = (built_site / "roster-codes" / "index.html").read_text("utf-8")
     parser = _Codes()
     parser.feed(page)
-    assert set(parser.codes) == set(PROBLEM_CODES) | set(FATAL_CODES)
+    assert set(parser.codes) == set(PROBLEM_CODES) | set(NOTE_CODES) | set(FATAL_CODES)
+    for code, spec in NOTE_CODES.items():
+        assert parser.codes[code] == "info" and spec["title"] in page
     for code, spec in PROBLEM_CODES.items():
         assert parser.codes[code] == spec["severity"]
         assert f'id="{code}"' in page and spec["title"] in page

@@ -1,5 +1,5 @@
 """The roster check never breaks: whatever a cell holds, however the archive or its XML is
-damaged, ``check_roster`` returns a report (DESIGN §5) and never an unhandled exception, and
+damaged, ``check_roster`` returns a report (the roster report of rules_py.roster) and never an unhandled exception, and
 never the catch-all ``internal_error``, which would mean a bug in the checker itself."""
 
 from __future__ import annotations

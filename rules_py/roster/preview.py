@@ -3,7 +3,7 @@ column the report found, as the person's workbook displays them.
 
 ``preview_rows(data, report)`` reads only down to the last row it shows (openpyxl read-only mode
 stops there), so a roster whose first problems sit near the top costs almost nothing. Pure Python,
-no I/O; it runs in the page's worker beside :mod:`rules_py.roster` and never raises.
+no I/O; it runs in the page's worker beside the roster check and never raises.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import warnings
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
 
-from rules_py.roster import as_bytes, cell_text, shorten
+from rules_py.roster.archive import as_bytes
+from rules_py.roster.values import cell_text, shorten
 
 PREVIEW_ROWS = 10        # rows with problems shown on the page
 MAX_CELL_CHARS = 40      # a longer value is cut with "…"
@@ -30,7 +31,9 @@ def preview_rows(data: bytes, report: dict, limit: int = PREVIEW_ROWS) -> dict:
     empty = {"columns": [], "rows": [], "problem_rows": 0}
     if not isinstance(report, dict) or report.get("fatal") or not report.get("sheet"):
         return empty
-    problem_rows = sorted({p["row"] for p in report.get("problems", []) if p.get("cell") and p.get("row")})
+    sheet = report["sheet"]  # the main sheet: a workbook with several tables previews its first
+    problem_rows = sorted({p["row"] for p in report.get("problems", [])
+                           if p.get("cell") and p.get("row") and p.get("sheet", sheet) == sheet})
     columns = sorted(((letter, key) for key, letter in (report.get("columns") or {}).items()),
                      key=lambda item: column_index_from_string(item[0]))
     if not problem_rows or not columns:

@@ -1,0 +1,437 @@
+"""花名册自查 on the files clerks really make (issue 15): rows that are not people, merged cells,
+several roster sheets, problems at the cell they belong to, a marked copy that loses nothing,
+and files made slow by formatting. Every roster is built in code (roster_factory)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from testkit import roster_factory as rf
+from rules_py.roster import check_roster, exit_status
+
+HEADERS = {key: rf.FORM.column(key).header for key in rf.KEYS}
+
+
+def notes_of(report, code):
+    return [note for note in report["notes"] if note["code"] == code]
+
+
+# -- 1. rows that are not people -----------------------------------------------------------------
+
+NOT_PEOPLE = {
+    "signature-split": [{"seq": "单位负责人：", "id_number": "审核人：", "phone": "填表人："}],
+    "signature-with-names": [{"seq": "单位负责人：", "name": "王伟", "employer": "审核人：", "title": "李芳"}],
+    "date-cell": [{"seq": "填报日期：", "name": dt.datetime(2025, 12, 1)}],
+    "date-text": [{"seq": "填报日期：2025年12月1日"}],
+    "date-split": [{"employer": "填报日期：", "title": "2025年", "specialty": "12月", "public_hours": "1日"}],
+    "note-split": [{"seq": "注：", "name": "1. 学时按继续教育证书填写，合计学时自动计算。"}],
+    "seal": [{"employer": "（单位盖章）", "phone": "2025年12月1日"}],
+    "total": [{"seq": "合计", "public_hours": 90, "professional_hours": 180, "total_hours": 270}],
+    "total-people": [{"seq": "合计3人"}],
+    "gongji": [{"name": "共计", "public_hours": 90, "professional_hours": 180}],
+    "huizong": [{"employer": "汇总"}],
+    "xiaoji": [{"name": "小计：", "professional_hours": 180}],
+    "zongji": [{"seq": "总计", "name": "共3人"}],
+}
+
+
+@pytest.mark.parametrize("kind", NOT_PEOPLE)
+def test_rows_that_are_not_people_are_skipped_with_a_note(kind):
+    rows = rf.people(3) + NOT_PEOPLE[kind]
+    report = check_roster(rf.custom(rows))
+    assert report["fatal"] is None and report["problems"] == [], report["problems"][:3]
+    assert report["rows_checked"] == 3
+    [note] = notes_of(report, "rows_skipped")
+    assert note["rows"] == [5] and "第 5 行" in note["message"] and note["severity"] == "info"
+
+
+def test_column_numbers_units_and_a_repeated_header_are_not_people():
+    column_numbers = {key: index + 1 for index, key in enumerate(rf.KEYS)}
+    units = {"public_hours": "（学时）", "professional_hours": "（学时）", "total_hours": "(学时)"}
+    second_unit = [{"seq": "松山区第二中学"}, dict(HEADERS)]
+    rows = [column_numbers, units] + rf.people(3) + second_unit + rf.people(3, start=3)
+    report = check_roster(rf.custom(rows))
+    assert report["problems"] == [], report["problems"][:3]
+    assert report["rows_checked"] == 6
+    [note] = notes_of(report, "rows_skipped")
+    assert note["rows"] == [2, 3, 7, 8]
+    for words in ("栏次行", "单位行", "重复的表头"):
+        assert words in note["message"]
+
+
+def test_a_person_without_id_is_still_a_person():
+    rows = rf.people(3)
+    rows[1]["id_number"] = None
+    report = check_roster(rf.custom(rows))
+    assert [(p["code"], p["field"]) for p in report["problems"]] == [("missing_value", "id_number")]
+    assert notes_of(report, "rows_skipped") == []
+
+
+# -- 2. merged cells, header spellings, phone extensions -----------------------------------------
+
+def test_a_unit_merged_down_its_rows_counts_for_every_row():
+    rows = rf.people(30)
+    for index, row in enumerate(rows):
+        row["employer"] = "松山区第一中学" if index == 0 else (None if index < 20 else row["employer"])
+        row["title"] = "中学一级教师" if index in (0, 10) else (None if index < 20 else row["title"])
+    employer, title = rf.LETTER["employer"], rf.LETTER["title"]
+    merges = (f"{employer}2:{employer}21", f"{title}2:{title}11", f"{title}12:{title}21")
+    report = check_roster(rf.custom(rows, merges=merges))
+    assert report["problems"] == [], report["problems"][:3]
+    assert report["rows_checked"] == 30
+
+
+def test_a_merged_range_running_on_below_the_people_adds_no_one():
+    rows = rf.people(5)
+    employer = rf.LETTER["employer"]
+    report = check_roster(rf.custom(rows, merges=(f"{employer}2:{employer}40",)))
+    assert report["problems"] == [] and report["rows_checked"] == 5
+
+
+def test_merged_values_still_get_checked():
+    rows = rf.people(6)
+    rows[0]["sex"] = "男性别"
+    for row in rows[1:]:
+        row["sex"] = None
+    sex = rf.LETTER["sex"]
+    report = check_roster(rf.custom(rows, merges=(f"{sex}2:{sex}7",)))
+    assert {p["cell"] for p in report["problems"] if p["code"] == "invalid_choice"} == {f"{sex}{n}" for n in range(2, 8)}
+
+
+@pytest.mark.parametrize("public, professional", [("公需科目学时数", "专业科目学时数"), ("公需课", "专业课"),
+                                                  ("公需学时数", "专业学时数")])
+def test_header_spellings_of_the_hours_columns(public, professional):
+    report = check_roster(rf.custom(rf.people(4), {"public_hours": public, "professional_hours": professional}))
+    assert report["fatal"] is None and report["problems"] == [], report["problems"][:2]
+    assert {"public_hours", "professional_hours"} <= set(report["columns"])
+
+
+@pytest.mark.parametrize("phone", ["0476-8466847转8001", "0476-8466847 转 8001", "0476-8466847分机8001",
+                                   "0476-8466847-8001", "(0476)8466847转12"])
+def test_a_landline_with_its_extension_is_a_phone(phone):
+    rows = rf.people(2)
+    rows[1]["phone"] = phone
+    assert check_roster(rf.custom(rows))["problems"] == []
+
+
+def test_a_bare_extension_is_still_not_a_phone():
+    rows = rf.people(2)
+    rows[1]["phone"] = "转8001"
+    assert [p["code"] for p in check_roster(rf.custom(rows))["problems"]] == ["phone_format"]
+
+
+# -- 3. every roster sheet, each problem naming its sheet ----------------------------------------
+
+def two_sheet_roster(first="2024年", second="2025年") -> bytes:
+    bad = rf.people(4, start=10)
+    bad[1]["id_number"] = bad[1]["id_number"][:17] + ("0" if bad[1]["id_number"][17] != "0" else "1")
+    bad[2]["public_hours"] = "三十"
+    return rf.workbook_of({first: rf.custom(rf.people(4)), second: rf.custom(bad)})
+
+
+def test_problems_on_the_second_roster_sheet_are_found_and_name_their_sheet():
+    report = check_roster(two_sheet_roster())
+    assert report["fatal"] is None and exit_status(report) == 1
+    assert report["rows_checked"] == 8
+    assert [(s["sheet"], s["rows_checked"]) for s in report["sheets"]] == [("2024年", 4), ("2025年", 4)]
+    found = {(p["sheet"], p["code"], p["cell"]) for p in report["problems"]}
+    assert found == {("2025年", "id_checksum", f"{rf.LETTER['id_number']}3"),
+                     ("2025年", "not_a_number", f"{rf.LETTER['public_hours']}4")}
+    for problem in report["problems"]:
+        assert problem["message"].startswith(f"工作表“2025年”第 {problem['row']} 行 {problem['column']} 列：")
+
+
+def test_the_same_person_on_two_sheets_is_no_duplicate():
+    data = rf.workbook_of({"一中": rf.custom(rf.people(3)), "二中": rf.custom(rf.people(3))})
+    assert check_roster(data)["problems"] == []
+
+
+def test_a_sheet_named_like_the_form_comes_first():
+    data = rf.workbook_of({"Sheet1": rf.custom(rf.people(3)), "花名册": rf.custom(rf.people(2, start=5))})
+    report = check_roster(data)
+    assert report["sheet"] == "花名册" and [s["sheet"] for s in report["sheets"]] == ["花名册", "Sheet1"]
+
+
+def test_sheets_that_are_not_rosters_are_named_in_a_note():
+    notes_sheet = rf.custom([], header_rows=[["填表说明"], ["每人一行。"]])
+    empty_roster = rf.custom([])
+    data = rf.workbook_of({"花名册": rf.custom(rf.people(3)), "说明": notes_sheet, "空表": empty_roster})
+    report = check_roster(data)
+    assert report["problems"] == [] and [s["sheet"] for s in report["sheets"]] == ["花名册"]
+    messages = " ".join(n["message"] for n in notes_of(report, "sheets_skipped"))
+    assert "“说明”" in messages and "“空表”" in messages
+
+
+def test_a_roster_on_the_sixtieth_sheet_is_found():
+    sheets = {f"说明{i}": rf.custom([], header_rows=[[f"第 {i} 页"]]) for i in range(59)}
+    data = rf.workbook_of({**sheets, "名单": rf.custom(rf.people(2))})
+    report = check_roster(data)
+    assert report["fatal"] is None and report["sheet"] == "名单"
+
+
+def test_marked_copy_of_two_sheets_marks_both_and_links_each():
+    from openpyxl import load_workbook
+    import io
+
+    report = check_roster(two_sheet_roster(), annotate=True)
+    wb = load_workbook(io.BytesIO(report.pop("annotated_xlsx")))
+    assert wb["2025年"][f"{rf.LETTER['id_number']}3"].comment is not None
+    summary = wb.worksheets[0]
+    locations = {cell.hyperlink.location for row in summary.iter_rows() for cell in row if cell.hyperlink}
+    assert f"'2025年'!{rf.LETTER['id_number']}3" in locations
+
+
+def test_cli_names_both_sheets(tmp_path, capsys):
+    from rules_py.cli import main
+
+    path = tmp_path / "花名册.xlsx"
+    path.write_bytes(two_sheet_roster())
+    assert main(["roster", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "工作表“2024年”" in out and "工作表“2025年”" in out and "检查了 8 行人员" in out
+
+
+# -- 4. each problem where it belongs ------------------------------------------------------------
+
+def test_hours_stored_as_text_are_told_at_their_cell_not_at_the_total():
+    rows = rf.people(3)
+    rows[1]["public_hours"] = rf.AsText("30")
+    data = rf.from_form(rows)
+    total = rf.LETTER["total_hours"]
+    # As Excel saved it: the 合计 formula ignored the text and gave 60 + … without the 30.
+    data = rf.with_cached_values(data, 1, {f"{total}{rf.row_of(1)}": rows[1]["professional_hours"]})
+    report = check_roster(data)
+    assert [(p["code"], p["cell"], p["severity"]) for p in report["problems"]] == [
+        ("number_stored_as_text", rf.cell("public_hours", 1), "warning")]
+    assert exit_status(report) == 0
+
+
+def test_a_formula_that_returned_empty_text_is_unfilled():
+    rows = rf.people(3)
+    rows[1]["employer"] = '=IF(1,"","x")'
+    data = rf.with_cached_values(rf.from_form(rows), 1, {rf.cell("employer", 1): ""})
+    [problem] = check_roster(data)["problems"]
+    assert (problem["code"], problem["cell"]) == ("missing_value", rf.cell("employer", 1))
+    assert "未填写" in problem["message"] and "保存" not in problem["hint"]
+
+
+def test_excel_escapes_are_decoded_before_anyone_sees_them():
+    rows = rf.people(3)
+    rows[1]["id_number"] = rows[1]["id_number"] + "_x000D_"
+    [problem] = check_roster(rf.from_form(rows))["problems"]
+    assert problem["code"] == "stray_characters" and "换行" in problem["message"]
+    assert "_x000D_" not in problem["message"] and problem["value"].endswith("\r")
+
+
+def test_time_formats_are_described_in_chinese():
+    rows = rf.people(3)
+    rows[1]["public_hours"] = dt.timedelta(hours=30)
+    [problem] = check_roster(rf.from_form(rows))["problems"]
+    assert "时间格式" in problem["message"] and "30:00" in problem["message"] and "day" not in problem["message"]
+
+
+def test_minutes_typed_as_hours_are_asked_about_and_convert():
+    rows = rf.people(2)
+    rows[1]["professional_hours"] = 2700
+    [problem] = check_roster(rf.from_form(rows))["problems"]
+    assert problem["code"] == "hours_implausible" and problem["severity"] == "warning"
+    assert "60" in problem["hint"]  # 2700 minutes at 45 per 学时
+
+
+# -- 5. the marked copy never loses what the clerk made --------------------------------------------
+
+def marked(data: bytes):
+    import io
+
+    from openpyxl import load_workbook
+
+    report = check_roster(data, annotate=True)
+    copy = report.pop("annotated_xlsx")
+    assert copy is not None, report.get("annotation_error")
+    return report, load_workbook(io.BytesIO(copy), rich_text=True)
+
+
+def planted_rows(count=4):
+    rows = rf.people(count)
+    rows[1]["phone"] = "bad"
+    return rows
+
+
+def test_a_roster_sheet_named_like_our_summary_is_kept_and_marked():
+    report, wb = marked(rf.custom(planted_rows(), sheet="问题汇总"))
+    assert report["sheet"] == "问题汇总"
+    assert wb.sheetnames == ["问题汇总(2)", "问题汇总"]
+    assert wb["问题汇总"][f"{rf.LETTER['phone']}3"].comment is not None  # rows[1] sits on row 3
+    assert wb["问题汇总(2)"]["A1"].value.startswith("花名册自查结果")
+
+
+def test_a_sheet_of_the_clerks_named_like_our_summary_is_kept():
+    data = rf.workbook_of({"花名册": rf.custom(planted_rows()),
+                           "问题汇总": rf.custom([], header_rows=[["本单位自查记录"], ["已核对"]])})
+    report, wb = marked(data)
+    assert "问题汇总" in wb.sheetnames and wb["问题汇总"]["A1"].value == "本单位自查记录"
+    assert wb.worksheets[0].title == "问题汇总(2)"
+    again, twice = marked(rf.to_bytes(wb))  # re-checking the copy replaces our summary only
+    assert twice.sheetnames.count("问题汇总(2)") == 1 and "问题汇总" in twice.sheetnames
+
+
+def test_rich_text_survives_the_marked_copy():
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    wb = load_workbook(io.BytesIO(rf.custom(planted_rows())))
+    ws = wb.active
+    ws["B2"] = CellRichText([TextBlock(InlineFont(b=True), "王"), "伟"])
+    _, copy = marked(rf.to_bytes(wb))
+    assert isinstance(copy["Sheet1"]["B2"].value, CellRichText)
+
+
+def test_what_the_copy_cannot_keep_is_said_before_download():
+    data = rf.add_member(rf.custom(planted_rows()), "xl/media/image1.png", b"\x89PNG\r\n\x1a\n")
+    report = check_roster(data)
+    assert report["annotation_lacks"] == {"images": "图片（如公章、签名）"}
+    [note] = notes_of(report, "copy_lacks")
+    assert "公章" in note["message"]
+    assert check_roster(rf.custom(planted_rows()))["annotation_lacks"] == {}
+
+
+@pytest.mark.parametrize("target", ["input", "existing"])
+def test_cli_never_overwrites_without_force(tmp_path, target, capsys):
+    from rules_py.cli import main
+
+    source = tmp_path / "花名册.xlsx"
+    original = rf.custom(planted_rows())
+    source.write_bytes(original)
+    out = source if target == "input" else tmp_path / "已有.xlsx"
+    if target == "existing":
+        out.write_bytes(b"keep me")
+    before = out.read_bytes()
+    assert main(["roster", str(source), "--annotate", str(out)]) == 2
+    assert out.read_bytes() == before and source.read_bytes() == original
+    assert "输入有误" in capsys.readouterr().err
+    assert main(["roster", str(source), "--annotate", str(out), "--force"]) == (2 if target == "input" else 1)
+    assert (out.read_bytes() != before) == (target == "existing")
+
+
+def test_formulas_into_other_workbooks_keep_their_link_in_the_copy():
+    import io
+    import zipfile
+
+    data = rf.with_external_link(planted_rows())
+    report = check_roster(data, annotate=True)
+    assert [p["code"] for p in report["problems"]] == ["phone_format"]
+    copy = report["annotated_xlsx"]
+    with zipfile.ZipFile(io.BytesIO(copy)) as archive:
+        assert any(name.startswith("xl/externalLinks/") for name in archive.namelist())
+    _, wb = marked(data)
+    assert wb["Sheet1"]["B2"].value == "=[1]Sheet1!A1"
+
+
+def test_a_clerks_comment_keeps_its_author_through_a_re_check():
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+
+    wb = load_workbook(io.BytesIO(rf.custom(planted_rows())))
+    phone = f"{rf.LETTER['phone']}3"
+    wb.active[phone].comment = Comment("分机号另报", "李会计")
+    _, first = marked(rf.to_bytes(wb))
+    assert "分机号另报" in first["Sheet1"][phone].comment.text
+    first["Sheet1"][phone].value = "13900000001"  # the clerk fixes the phone in the marked copy
+    again, second = marked(rf.to_bytes(first))
+    assert again["problems"] == []
+    restored = second["Sheet1"][phone].comment
+    assert (restored.text, restored.author) == ("分机号另报", "李会计")
+
+
+# -- 6. speed ------------------------------------------------------------------------------------
+
+def test_fifty_thousand_named_styles_check_within_ten_seconds():
+    import time
+
+    rows = rf.people(200)
+    rows[3]["phone"] = "bad"
+    data = rf.style_bloated(rf.custom(rows), 50_000)
+    started = time.perf_counter()
+    report = check_roster(data)
+    assert time.perf_counter() - started <= 10
+    assert [p["code"] for p in report["problems"]] == ["phone_format"]
+    assert "unused_styles" in report["annotation_lacks"]
+    started = time.perf_counter()
+    report, wb = marked(data)
+    assert time.perf_counter() - started <= 30
+    assert wb["Sheet1"][f"{rf.LETTER['phone']}5"].comment is not None
+
+
+def test_styles_that_cells_use_survive_slimming():
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.styles import NamedStyle
+
+    wb = load_workbook(io.BytesIO(rf.custom(rf.people(3))))
+    wb.add_named_style(NamedStyle(name="单位名称样式", number_format="@"))
+    wb.active["E2"].style = "单位名称样式"
+    data = rf.style_bloated(rf.to_bytes(wb), 600)
+    _, copy = marked(data)
+    assert copy["Sheet1"]["E2"].style == "单位名称样式"
+    assert len(copy.named_styles) < 10
+
+
+def test_six_thousand_merged_ranges_and_two_hundred_problems_mark_within_thirty_seconds():
+    import time
+
+    rows = rf.people(4000)
+    sex, remarks = rf.LETTER["sex"], rf.LETTER["remarks"]
+    extra = get_column_letter_after(remarks)
+    merges = []
+    for index in range(0, 4000, 40):  # 100 ranges over 性别, each 2 rows of a wrong value: 200 problems
+        rows[index]["sex"], rows[index + 1]["sex"] = "男性别", None
+        merges.append(f"{sex}{index + 2}:{sex}{index + 3}")
+    merges += [f"{remarks}{r}:{remarks}{r + 1}" for r in range(2, 4002, 2)]            # 2,000
+    merges += [f"{extra}{r}:{get_column_letter_after(extra)}{r}" for r in range(2, 3902)]  # 3,900
+    assert len(merges) == 6000
+    data = rf.custom(rows, merges=tuple(merges))
+    started = time.perf_counter()
+    report, wb = marked(data)
+    assert time.perf_counter() - started <= 30
+    assert report["summary"]["errors"] == 200
+    assert wb["Sheet1"][f"{sex}2"].comment is not None  # the covered row's problem sits on the anchor
+
+
+def get_column_letter_after(letter: str) -> str:
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    return get_column_letter(column_index_from_string(letter) + 1)
+
+
+def test_a_sheet_formatted_to_its_last_row_is_no_zip_bomb():
+    data = rf.formatted_to_the_last_row(rf.custom(rf.people(3)))
+    report = check_roster(data)
+    fatal = report["fatal"]
+    assert fatal["code"] == "too_large" and fatal["detected"] == "over_formatted"
+    assert "安全" not in fatal["message"] and "空行" in fatal["message"]
+
+
+def test_a_sheet_formatted_a_little_further_is_read():
+    data = rf.formatted_to_the_last_row(rf.custom(rf.people(3)), last=60_000)
+    report = check_roster(data)
+    assert report["fatal"] is None and report["rows_checked"] == 3
+
+
+@pytest.mark.parametrize("name", rf.CLERK_EXAMPLES)
+def test_clerk_examples_give_no_false_errors_and_a_json_report(name):
+    import json
+
+    report = check_roster(rf.CLERK_EXAMPLES[name]())
+    json.dumps(report, ensure_ascii=False)
+    expected = {"two-sheets": {"not_a_number"}, "misplaced": {"excel_error", "stray_characters"},
+                "over-formatted": set()}
+    errors = {p["code"] for p in report["problems"] if p["severity"] == "error"}
+    assert errors == expected.get(name, set()), report["problems"][:3]
