@@ -236,6 +236,8 @@ ROSTERS = {
     "zip-bomb": (_zip_bomb, "花名册.xlsx", None),
     "too-large": (_too_large, "花名册.xlsx", None),
     "unknown-notice": (lambda: rf.from_form(rf.people(2)), "花名册.xlsx", "no-such-notice"),
+    # rosters as clerks make them (footers, merged units, two sheets, text-stored hours, images …)
+    **{f"clerk-{name}": (make, "花名册.xlsx", None) for name, make in rf.CLERK_EXAMPLES.items()},
 }
 
 
@@ -256,9 +258,11 @@ def test_roster_fixtures_reach_every_problem_and_fatal_code():
     reports = [json.loads(roster_report(name)) for name in ROSTERS]
     problems = {p["code"] for report in reports for p in report["problems"]}
     fatal = {report["fatal"]["code"] for report in reports if report["fatal"]}
+    notes = {note["code"] for report in reports for note in report.get("notes", [])}
     codes = describe_codes()
     assert problems == set(codes["problems"])
     assert fatal == set(codes["fatal"])
+    assert notes == set(codes["notes"])
 
 
 def test_browser_roster_entry_gives_the_same_valid_report():
@@ -420,4 +424,5 @@ def test_roster_codes_are_the_catalogue():
                                                  if spec["severity"] == "warning"}
     assert {spec["severity"] for spec in codes["problems"].values()} == {"error", "warning"}
     assert defs["fatal_code"]["enum"] == list(codes["fatal"])
+    assert set(defs["note_code"]["enum"]) == set(codes["notes"])
     assert set(SCHEMAS["roster-report"]["properties"]["limits"]["required"]) == set(codes["limits"])
