@@ -45,8 +45,12 @@ def _fill(color: str) -> PatternFill:
 FILLS = {ERROR: _fill(ERROR_FILL), WARNING: _fill(WARNING_FILL)}
 
 
-def annotate(data: bytes, report: dict, notice: Notice, form: Form) -> bytes:
-    """The marked copy of the workbook ``data`` for its ``report``, as reproducible .xlsx bytes."""
+def annotate(data: bytes, report: dict, notice: Notice, form: Form, *, codes: dict = PROBLEM_CODES,
+             intro: list[str] | None = None, mark_sheet=None) -> bytes:
+    """The marked copy of the workbook ``data`` for its ``report``, as reproducible .xlsx bytes.
+
+    Another form's check passes its code catalogue (``codes``), the summary's first lines
+    (``intro``) and ``mark_sheet(ws)``, called on the checked sheet after the problem cells are marked."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         workbook = load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
@@ -54,12 +58,14 @@ def annotate(data: bytes, report: dict, notice: Notice, form: Form) -> bytes:
     if SUMMARY_SHEET in workbook.sheetnames:
         del workbook[SUMMARY_SHEET]
     clear_previous(ws)
-    mark_cells(ws, report["problems"])
+    mark_cells(ws, report["problems"], codes)
+    if mark_sheet is not None:
+        mark_sheet(ws)
     summary = workbook.create_sheet(SUMMARY_SHEET, 0)
     workbook.active = 0
     for sheet in workbook.worksheets:
         sheet.sheet_view.tabSelected = sheet is summary
-    write_summary(summary, report, notice, form)
+    write_summary(summary, report, notice, form, codes=codes, intro=intro)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return reproducible_xlsx(buffer.getvalue())
@@ -67,7 +73,7 @@ def annotate(data: bytes, report: dict, notice: Notice, form: Form) -> bytes:
 
 # -- the problem cells
 
-def mark_cells(ws, problems: list[dict]) -> None:
+def mark_cells(ws, problems: list[dict], codes: dict = PROBLEM_CODES) -> None:
     """Fill and comment each problem cell (a merged-over cell: its range's top-left cell)."""
     by_cell: dict[str, list[dict]] = {}
     for problem in problems:
@@ -81,13 +87,13 @@ def mark_cells(ws, problems: list[dict]) -> None:
                 if ref in merged:
                     cell = ws.cell(row=merged.min_row, column=merged.min_col)
                     break
-        _mark(cell, cell_problems)
+        _mark(cell, cell_problems, codes)
 
 
-def _mark(cell, problems: list[dict]) -> None:
+def _mark(cell, problems: list[dict], codes: dict) -> None:
     severity = ERROR if any(p["severity"] == ERROR for p in problems) else WARNING
     cell.fill = FILLS[severity]
-    text = "\n".join(f"【{PROBLEM_CODES[p['code']]['title']}】{strip_where(p['message'])}\n{p['hint']}"
+    text = "\n".join(f"【{codes[p['code']]['title']}】{strip_where(p['message'])}\n{p['hint']}"
                      for p in problems)
     old = cell.comment
     if old is not None and old.author != AUTHOR and old.text:
@@ -118,9 +124,10 @@ def strip_where(message: str) -> str:
 
 # -- the summary sheet
 
-def write_summary(summary, report: dict, notice: Notice, form: Form) -> None:
+def write_summary(summary, report: dict, notice: Notice, form: Form, *, codes: dict = PROBLEM_CODES,
+                  intro: list[str] | None = None) -> None:
     """The intro lines, one row per listed problem (its cell a link), and the print layout."""
-    lines = _intro_lines(report, notice)
+    lines = intro if intro is not None else _intro_lines(report, notice)
     _write_intro(summary, lines)
     header_row = len(lines) + 2
     for index, (heading, width) in enumerate(zip(SUMMARY_HEADINGS, SUMMARY_WIDTHS), start=1):
@@ -131,7 +138,7 @@ def write_summary(summary, report: dict, notice: Notice, form: Form) -> None:
     headers = {c.key: c.header for c in form.columns}
     sheet_ref = "'" + report["sheet"].replace("'", "''") + "'"
     for number, problem in enumerate(report["problems"], start=1):
-        _write_problem_row(summary, header_row + number, number, problem, headers, sheet_ref)
+        _write_problem_row(summary, header_row + number, number, problem, headers, sheet_ref, codes)
     if not report["problems"]:
         set_text(summary.cell(row=header_row + 1, column=1), "未发现问题。")
     _summary_layout(summary, header_row, len(report["problems"]))
@@ -164,9 +171,10 @@ def _write_intro(summary, lines: list[str]) -> None:
             summary.row_dimensions[index].height = 24
 
 
-def _write_problem_row(summary, row: int, number: int, problem: dict, headers: dict, sheet_ref: str) -> None:
+def _write_problem_row(summary, row: int, number: int, problem: dict, headers: dict, sheet_ref: str,
+                       codes: dict) -> None:
     values = (number, problem["cell"] or "", problem["row"] if problem["cell"] else "",
-              headers.get(problem["field"], problem["field"]), PROBLEM_CODES[problem["code"]]["title"],
+              headers.get(problem["field"], problem["field"]), codes[problem["code"]]["title"],
               "错误" if problem["severity"] == ERROR else "提醒",
               cell_text(problem["value"]),
               strip_where(problem["message"]), problem["hint"])

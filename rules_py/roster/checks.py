@@ -35,6 +35,8 @@ _NUMERIC = (DECIMAL, INTEGER)
 class Checker:
     """The problems of one table; :meth:`run` once."""
 
+    codes = PROBLEM_CODES  # the catalogue of the codes this checker may add (a subclass may extend it)
+
     def __init__(self, notice: Notice, form: Form, table: Table):
         self.notice, self.form, self.table = notice, form, table
         self.keys = form.keys
@@ -56,7 +58,7 @@ class Checker:
         where = f"第 {row} 行 {letter} 列：" if row is not None and letter else ""
         self.problems.append({
             "row": row, "column": letter, "cell": f"{letter}{row}" if letter and row is not None else None,
-            "field": key, "code": code, "severity": PROBLEM_CODES[code]["severity"],
+            "field": key, "code": code, "severity": self.codes[code]["severity"],
             "value": json_value(value), "message": where + message, "hint": hint,
         })
 

@@ -40,14 +40,16 @@ class Table:
     unknown_headers: list[str] = field(default_factory=list)  # header cells naming no column of the form
 
 
-def read_table(data: bytes, form: Form, on_progress) -> Table:
+def read_table(data: bytes, form: Form, on_progress, max_rows: int | None = None) -> Table:
+    """The table of ``form`` in the workbook; more than ``max_rows`` people (default
+    ``bounds.MAX_ROWS``) is too large."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             workbook = open_workbook(data, data_only=True)
             try:
                 table = _find_header(workbook, form)
-                _read_rows(workbook, table, form, on_progress)
+                _read_rows(workbook, table, form, on_progress, max_rows or bounds.MAX_ROWS)
             finally:
                 workbook.close()
             _recheck_formulas(data, table, form)
@@ -198,7 +200,7 @@ def is_filled(value) -> bool:
     return True
 
 
-def _read_rows(workbook, table: Table, form: Form, on_progress) -> None:
+def _read_rows(workbook, table: Table, form: Form, on_progress, max_rows: int) -> None:
     ws = workbook[table.sheet]
     keys = form.keys
     indexes = [table.columns.get(key) for key in keys]
@@ -229,9 +231,9 @@ def _read_rows(workbook, table: Table, form: Form, on_progress) -> None:
             continue
         blank_run = 0
         rows.append((row_number, tuple(values)))
-        if len(rows) > bounds.MAX_ROWS:
-            raise Fatal("too_large", f"花名册超过 {bounds.MAX_ROWS} 行人员，超出本工具一次能检查的上限。请拆分成几个文件"
-                         f"（每个不超过 {bounds.MAX_ROWS} 行）分别检查。", detected="rows")
+        if len(rows) > max_rows:
+            raise Fatal("too_large", f"花名册超过 {max_rows} 行人员，超出本工具一次能检查的上限。请拆分成几个文件"
+                         f"（每个不超过 {max_rows} 行）分别检查。", detected="rows")
     else:
         if row_number >= last and not blank_run:
             raise Fatal("too_large", f"工作表在表头下方有超过 {bounds.MAX_SHEET_ROWS} 行内容，超出本工具的上限。"
