@@ -41,6 +41,8 @@ def explanation(row: dict, notice: Notice) -> str:
     if row["status"] is None:
         errors = [re.sub(r"^第 [0-9]+ 行 ", "", p["message"]).rstrip("。") for p in row["problems"]
                   if p["severity"] == ERROR]
+        if not errors:
+            return "表头缺少必填列（见问题汇总），这一行未核对。"
         return "请先改正：" + "；".join(errors) + "。"
     application = row["result"]["application"]
     return f"{application['text']}（依据：{'、'.join(notice.cite(c) for c in application['clauses'])}）"

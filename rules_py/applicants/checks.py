@@ -116,8 +116,8 @@ class ApplicantChecker(Checker):
             self._check_window(level, year)
         entry = {"row": number, "name": self._text("name"), "status": None, "person": None, "result": None}
         self.entries.append(entry)
-        if any(p["severity"] == ERROR for p in self.problems[start:]):
-            return
+        if level is None or any(p["severity"] == ERROR for p in self.problems[start:]):
+            return  # level is None only when the column is absent: a file problem (missing_column)
         person, activity_keys = self._person(level, year, transferred, epidemic)
         try:
             result = evaluate(person, self.notice.id)
