@@ -207,6 +207,14 @@ def test_a_row_the_engine_refuses_gets_a_problem_not_a_traceback():
     assert exit_status(report) == 1
 
 
+def test_a_foreign_number_needs_the_sex_column():
+    foreign = make_id(0, region="930404")  # 外国人永久居留身份证: the number does not say the sex
+    report = check_applicants(af.filled([af.met_senior(0, 身份证号码=foreign)]))
+    assert [(p["code"], p["field"]) for p in report["rows"][0]["problems"]] == [("condition_missing", "id_number")]
+    report = check_applicants(af.filled([af.met_senior(0, 身份证号码=foreign, 性别="女")], extra_headers=("性别",)))
+    assert report["rows"][0]["status"] == "met" and report["rows"][0]["person"]["sex"] == "female"
+
+
 def test_a_duplicate_id_leaves_the_first_row_its_verdict():
     first = af.met_senior(0)
     report = check_applicants(af.filled([first, {**first, "姓名": "重复"}]))

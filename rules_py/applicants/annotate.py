@@ -72,6 +72,8 @@ def _verdict_columns(ws, report: dict) -> None:
         set_text(cell, text)
         cell.font = Font(bold=True)
         ws.column_dimensions[cell.column_letter].width = width
+    if ws.print_area:  # the blank prints its own columns only: print the verdicts too
+        ws.print_area = f"A1:{ws.cell(row=header, column=explanation_col).column_letter}{ws.max_row}"
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in report["rows"]:
         cell = ws.cell(row=row["row"], column=verdict_col)

@@ -112,6 +112,7 @@ class ApplicantChecker(Checker):
         transferred = self._years("transferred_year", year, single=True)
         epidemic = self._years("epidemic_years", year)
         self._check_conditions(level)
+        self._check_sex_known()
         if not any(p["severity"] == ERROR for p in self.problems[start:]):
             self._check_window(level, year)
         entry = {"row": number, "name": self._text("name"), "status": None, "person": None, "result": None}
@@ -208,6 +209,16 @@ class ApplicantChecker(Checker):
                          "请填写考核认定要求的年限（本科、专科一般为 1，硕士为 2，博士为 0）。")
         if self._choice("exceptional") == YES:
             self._needed("years_in_post", "“破格”选“是”")
+
+    def _check_sex_known(self) -> None:
+        """A foreigner's permanent-residence number does not say the sex; the age rule needs it."""
+        ident = self._id
+        if ident is None or ident.problem is not None or ident.sex is not None or self._choice("sex"):
+            return
+        where = "请填写“性别”" if "sex" in self.table.columns else "请在表中加“性别”列并填写"
+        self.add(self.number, "id_number", "condition_missing", self._raw("id_number"),
+                 "这是外国人永久居留身份证号码，读不出性别；按年龄减免学时要用到性别，这一行无法核对。",
+                 f"{where}（男或女）。")
 
     def _needed(self, key: str, because: str) -> None:
         if self._raw(key) is not None:

@@ -20,7 +20,7 @@ OWN_CODES: dict[str, dict[str, str]] = {
         "explanation": "考核认定年限等栏目超出了可填写的范围。"},
     "condition_missing": {
         "severity": ERROR, "title": "按所选情形必须填写",
-        "explanation": "所选情形需要另一栏的数据才能核对：考核认定要填考核认定年限，破格要填任职年限。"},
+        "explanation": "所选情形需要另一栏的数据才能核对：考核认定要填考核认定年限，破格要填任职年限；外国人永久居留身份证号码读不出性别，要填性别。"},
     "window_not_in_sheet": {
         "severity": ERROR, "title": "表中没有要核对的年度",
         "explanation": "按申报类别和评审年度要核对的某些年度，表中没有其学时栏目。"},
