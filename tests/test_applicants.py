@@ -208,7 +208,7 @@ def test_a_row_the_engine_refuses_gets_a_problem_not_a_traceback():
 
 
 def test_a_foreign_number_needs_the_sex_column():
-    foreign = make_id(0, region="930404")  # 外国人永久居留身份证: the number does not say the sex
+    foreign = make_id(0, "male", af.DEFAULT_BORN, region="930404")  # 外国人永久居留身份证: the number does not say the sex
     report = check_applicants(af.filled([af.met_senior(0, 身份证号码=foreign)]))
     assert [(p["code"], p["field"]) for p in report["rows"][0]["problems"]] == [("condition_missing", "id_number")]
     report = check_applicants(af.filled([af.met_senior(0, 身份证号码=foreign, 性别="女")], extra_headers=("性别",)))
