@@ -75,3 +75,33 @@ def row_number(index: int) -> int:
 def letter(header: str) -> str:
     from openpyxl.utils import get_column_letter
     return get_column_letter(HEADERS.index(header) + 1)
+
+
+LEVEL_CYCLE = ("高级", "中级", "初级", "中级", "高级", "考核认定")
+
+
+def many(count: int) -> bytes:
+    """``count`` applicants of a unit under the blank form's header (more rows than its empty lines),
+    every kind of cell in use: all levels, three years of hours (some short), exams, circumstances
+    (the benchmark's workbook)."""
+    rows = []
+    for i in range(count):
+        level = LEVEL_CYCLE[i % len(LEVEL_CYCLE)]
+        born = dt.date(1962 + i % 38, 1 + i % 12, 1 + i % 28)
+        cells = {"申报类别": level, "评审年度": NOTICE.year}
+        if level == "考核认定":
+            cells["考核认定年限"] = 1 + i % 3
+        if i % 11 == 0:
+            cells.update(破格="是", 任职年限=1 + i % 3)
+        cells["事业单位"] = "是" if i % 2 else "否"
+        if i % 17 == 0:
+            cells["非公有制经济领域"] = "是"
+        if i % 23 == 0:
+            cells["疫情防控年度"] = f"{NOTICE.year - 3}、{NOTICE.year - 2}"
+        for offset, year in enumerate(range(NOTICE.year - 2, NOTICE.year + 1)):
+            cells[f"{year}年公需科目学时"] = 30 if (i + offset) % 7 else 20
+            cells[f"{year}年专业科目学时"] = 60 + (i * 7 + offset) % 30 if (i + offset) % 5 else 40
+            if (i + offset) % 13 == 0:
+                cells[f"{year}年职业资格考试合格"] = "是"
+        rows.append(applicant(i, sex="female" if i % 2 else "male", born=born, **cells))
+    return own_sheet(rows, list(HEADERS), above=[[FORM.title]])
