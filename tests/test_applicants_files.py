@@ -144,6 +144,18 @@ def test_cli_summary_and_json(workbooks):
     assert unusable["fatal"]["code"] == "not_xlsx" and unusable["rows"] == []
 
 
+def test_the_readme_example():
+    done = run_cli("applicants", "examples/applicants-example.xlsx")
+    assert done.returncode == 1
+    report = check_applicants((ROOT / "examples" / "applicants-example.xlsx").read_bytes())
+    assert [(r["name"], r["verdict"]) for r in report["rows"]] == [
+        ("李芳", "已满足"), ("王伟", "尚差 18 学时"), ("赵强", "不作为限制性条件"), ("刘洋", "不要求"),
+        ("陈静", "有错误，未核对"), ("张敏", "已满足")]
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for line in done.stdout.splitlines()[:3]:
+        assert line in readme
+
+
 def test_cli_missing_file_exits_2():
     done = run_cli("applicants", "/no/such/核对表.xlsx")
     assert done.returncode == 2 and "找不到文件" in done.stderr and "Traceback" not in done.stderr

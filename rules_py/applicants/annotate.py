@@ -45,7 +45,9 @@ def explanation(row: dict, notice: Notice) -> str:
             return "表头缺少必填列（见问题汇总），这一行未核对。"
         return "请先改正：" + "；".join(errors) + "。"
     application = row["result"]["application"]
-    return f"{application['text']}（依据：{'、'.join(notice.cite(c) for c in application['clauses'])}）"
+    reasons = "".join(e["text"] for e in application["exemptions"] if e["applied"])
+    clauses = "、".join(notice.clause(c).label for c in application["clauses"])
+    return f"{application['text']}{reasons}（依据：通知 {clauses}）"
 
 
 def annotate(data: bytes, report: dict, notice: Notice, form: Form) -> bytes:
