@@ -109,34 +109,50 @@ def roster_summary_lines(report: dict) -> list[str]:
     return lines
 
 
-def _roster(args) -> int:
-    from rules_py.roster import MAX_FILE_BYTES, check_roster, exit_status
-
+def _read_workbook(path: str, max_bytes: int) -> bytes:
     try:
-        with open(args.file, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)  # one byte more is enough to say "too large"
+        with open(path, "rb") as handle:
+            return handle.read(max_bytes + 1)  # one byte more is enough to say "too large"
     except FileNotFoundError:
-        raise InputError("", f"找不到文件：{args.file}") from None
+        raise InputError("", f"找不到文件：{path}") from None
     except OSError as error:
-        raise InputError("", f"无法读取文件 {args.file}：{error.strerror or error}") from None
-    report = check_roster(data, os.path.basename(args.file), annotate=bool(args.annotate),
-                          notice=args.notice)
+        raise InputError("", f"无法读取文件 {path}：{error.strerror or error}") from None
+
+
+def _write_annotated(path: str, annotated: bytes) -> None:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(annotated)
+    except OSError as error:
+        raise InputError("", f"无法写入标注文件 {path}：{error.strerror or error}") from None
+
+
+def _check_workbook(args, check, summary_lines, exit_status, marked_text: str) -> int:
+    """Read ``args.file``, ``check`` it, print the report (JSON or the Chinese summary), write the
+    marked copy to ``args.annotate`` if asked; the exit status of the report."""
+    from rules_py.roster import MAX_FILE_BYTES
+
+    data = _read_workbook(args.file, MAX_FILE_BYTES)
+    report = check(data, os.path.basename(args.file), annotate=bool(args.annotate), notice=args.notice)
     annotated = report.pop("annotated_xlsx", None)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print("\n".join(roster_summary_lines(report)))
+        print("\n".join(summary_lines(report)))
     if args.annotate and annotated is not None:
-        try:
-            with open(args.annotate, "wb") as handle:
-                handle.write(annotated)
-        except OSError as error:
-            raise InputError("", f"无法写入标注文件 {args.annotate}：{error.strerror or error}") from None
+        _write_annotated(args.annotate, annotated)
         if not args.json:
-            print(f"已写出标注版：{args.annotate}（问题单元格已标色并加批注，另有“问题汇总”工作表）。")
+            print(f"已写出标注版：{args.annotate}（{marked_text}）。")
     elif args.annotate and not args.json:
         print("未生成标注版：" + (report.get("annotation_error") or "文件无法读取。"), file=sys.stderr)
     return exit_status(report)
+
+
+def _roster(args) -> int:
+    from rules_py.roster import check_roster, exit_status
+
+    return _check_workbook(args, check_roster, roster_summary_lines, exit_status,
+                           "问题单元格已标色并加批注，另有“问题汇总”工作表")
 
 
 def applicants_summary_lines(report: dict) -> list[str]:
@@ -161,42 +177,11 @@ def applicants_summary_lines(report: dict) -> list[str]:
     return lines
 
 
-def _read_workbook(path: str, max_bytes: int) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(max_bytes + 1)  # one byte more is enough to say "too large"
-    except FileNotFoundError:
-        raise InputError("", f"找不到文件：{path}") from None
-    except OSError as error:
-        raise InputError("", f"无法读取文件 {path}：{error.strerror or error}") from None
-
-
-def _write_annotated(path: str, annotated: bytes) -> None:
-    try:
-        with open(path, "wb") as handle:
-            handle.write(annotated)
-    except OSError as error:
-        raise InputError("", f"无法写入标注文件 {path}：{error.strerror or error}") from None
-
-
 def _applicants(args) -> int:
     from rules_py.applicants import check_applicants, exit_status
-    from rules_py.roster import MAX_FILE_BYTES
 
-    data = _read_workbook(args.file, MAX_FILE_BYTES)
-    report = check_applicants(data, os.path.basename(args.file), annotate=bool(args.annotate), notice=args.notice)
-    annotated = report.pop("annotated_xlsx", None)
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-    else:
-        print("\n".join(applicants_summary_lines(report)))
-    if args.annotate and annotated is not None:
-        _write_annotated(args.annotate, annotated)
-        if not args.json:
-            print(f"已写出标注版：{args.annotate}（新增“结论”“说明”两列，问题单元格已标色并加批注，另有“问题汇总”工作表）。")
-    elif args.annotate and not args.json:
-        print("未生成标注版：" + (report.get("annotation_error") or "文件无法读取。"), file=sys.stderr)
-    return exit_status(report)
+    return _check_workbook(args, check_applicants, applicants_summary_lines, exit_status,
+                           "新增“结论”“说明”两列，问题单元格已标色并加批注，另有“问题汇总”工作表")
 
 
 def build_parser() -> argparse.ArgumentParser:

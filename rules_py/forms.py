@@ -326,19 +326,16 @@ def year_columns(notice: Notice, year: int) -> tuple[Column, ...]:
     max_hours = notice.input_limits["max_hours_per_activity"]
     cite = notice.cite
     exam = notice.activity_kinds["qualification_exam"]["clause"]
+    hours = tuple(
+        Column(f"{subject}_hours_{year}", f"{year}年{name}科目学时",
+               (f"{year}年{name}学时", f"{year}年{name}", f"{year}{name}科目学时", f"{year}年度{name}科目学时"),
+               DECIMAL, False, 7,
+               f"按本人{year}年度审验卡填写已认定的{name}科目学时（数字，要求不少于{req[f'{subject}_hours']}学时，"
+               f"{cite(req['clause'])}）。没有的填0或留空。", str(req[f"{subject}_hours"]),
+               min_value=0, max_value=max_hours, clause=req["clause"])
+        for subject, name in (("public", "公需"), ("professional", "专业")))
     return (
-        Column(f"public_hours_{year}", f"{year}年公需科目学时",
-               (f"{year}年公需学时", f"{year}年公需", f"{year}公需科目学时", f"{year}年度公需科目学时"),
-               DECIMAL, False, 7,
-               f"按本人{year}年度审验卡填写已认定的公需科目学时（数字，要求不少于{req['public_hours']}学时，"
-               f"{cite(req['clause'])}）。没有的填0或留空。", str(req["public_hours"]),
-               min_value=0, max_value=max_hours, clause=req["clause"]),
-        Column(f"professional_hours_{year}", f"{year}年专业科目学时",
-               (f"{year}年专业学时", f"{year}年专业", f"{year}专业科目学时", f"{year}年度专业科目学时"),
-               DECIMAL, False, 7,
-               f"按本人{year}年度审验卡填写已认定的专业科目学时（数字，要求不少于{req['professional_hours']}学时，"
-               f"{cite(req['clause'])}）。没有的填0或留空。", str(req["professional_hours"]),
-               min_value=0, max_value=max_hours, clause=req["clause"]),
+        *hours,
         Column(f"exam_passed_{year}", f"{year}年职业资格考试合格",
                (f"{year}年职业资格考试", f"{year}年度职业资格考试合格", f"{year}年资格考试合格"),
                CHOICE, False, 7,
