@@ -112,6 +112,9 @@ def test_the_person_carries_hours_as_the_card_credits_them():
     assert epidemic["epidemic_frontline_years"] == [2022, 2023]
     assert entry_of("transferred-last-year-counts-after")["person"]["circumstances"][
         "transferred_from_government_year"] == 2024
+    assert entry_of("junior-earlier-review-year")["person"]["activities"] == [
+        {"year": 2024, "kind": "other", "subject": "public", "hours": 30},
+        {"year": 2024, "kind": "other", "subject": "professional", "hours": 60}]
     decimals = entry_of("intermediate-decimal-hours-met")["person"]["activities"]
     assert decimals[:2] == [{"year": 2023, "kind": "other", "subject": "public", "hours": 30.5},
                             {"year": 2023, "kind": "other", "subject": "professional", "hours": 60.5}]

@@ -251,7 +251,7 @@ class ApplicantChecker(Checker):
         exceptional = self._choice("exceptional") == YES
         code = APPLICANT_LEVELS[level]
         activities, keys = [], []
-        for y in self.sheet_years:
+        for y in (y for y in self.sheet_years if y <= year):  # hours after the review year cannot count
             for subject in ("public", "professional"):
                 key = f"{subject}_hours_{y}"
                 hours = self._hours(key)
