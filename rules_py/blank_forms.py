@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rules_py.forms import (CHOICE, DATE, DECIMAL, ID_NUMBER, INTEGER, MAX_PROMPT_TITLE, TEXT_STORED,
+from rules_py.forms import (CHOICE, DATE, DECIMAL, ID_NUMBER, INTEGER, MAX_PROMPT_TITLE, NOTES_SHEET, TEXT_STORED,
                             Column, Form, forms_for)
 from rules_py.notice import Notice
 # FIXED_TIME and reproducible_xlsx stay importable from here (build.py and the tests use them).
@@ -40,7 +40,6 @@ TEXT_FORMAT = "@"
 DATE_FORMAT = "yyyy-mm-dd"
 LINE_HEIGHT = 14.5  # points per printed line at 11 pt
 ERROR_TITLE = "输入有误"
-NOTES_SHEET = "填表说明"
 
 
 def form_workbook_bytes(form: Form) -> bytes:
@@ -106,10 +105,11 @@ def _write_form_sheet(ws: Worksheet, form: Form) -> None:
         _add_validation(ws, form, index, col)
 
     sign_row = form.last_data_row + 2
-    ws.cell(row=sign_row, column=1, value=form.signature_line).font = FONT
+    signature, notes_line = form.footer_lines
+    ws.cell(row=sign_row, column=1, value=signature).font = FONT
     ws.merge_cells(start_row=sign_row, start_column=1, end_row=sign_row, end_column=ncols)
     ws.row_dimensions[sign_row].height = 30
-    ws.cell(row=sign_row + 1, column=1, value=f"注：填表要求见本工作簿“{NOTES_SHEET}”工作表。").font = FONT_SMALL
+    ws.cell(row=sign_row + 1, column=1, value=notes_line).font = FONT_SMALL
     ws.merge_cells(start_row=sign_row + 1, start_column=1, end_row=sign_row + 1, end_column=ncols)
 
     ws.freeze_panes = f"A{form.first_data_row}"

@@ -43,6 +43,8 @@ def preload(name: str) -> None:
     openpyxl (about a second to import), so only pages that check rosters pay for it."""
     if name == "roster":
         import rules_py.roster.preview  # noqa: F401  (imports the roster check and openpyxl)
+    if name == "applicants":
+        import rules_py.applicants  # noqa: F401  (the roster's stages, openpyxl and the engine)
 
 
 def _as_bytes(data) -> bytes:
@@ -92,3 +94,14 @@ def roster_limits_json() -> str:
     from rules_py.roster import limits
 
     return _dumps(limits())
+
+
+def applicants_json(data, filename: str | None, annotate: bool, on_rows=None) -> tuple[str, bytes | None]:
+    """Check a 申报人员学时核对表 (issue 12): (report as JSON text, marked workbook or None). The
+    report is the command line's ``applicants --json``; it never raises."""
+    from rules_py.applicants import check_applicants
+
+    report = check_applicants(_as_bytes(data), filename or "申报人员学时核对表.xlsx", annotate=bool(annotate),
+                              on_progress=on_rows)
+    annotated = report.pop("annotated_xlsx", None)
+    return _dumps(report), annotated

@@ -1,8 +1,11 @@
 """Command line: ``python -m rules_py check PERSON.json [--json]`` and
-``python -m rules_py roster FILE.xlsx [--json] [--annotate OUT.xlsx]``.
+``python -m rules_py roster FILE.xlsx [--json] [--annotate OUT.xlsx]`` and
+``python -m rules_py applicants FILE.xlsx [--json] [--annotate OUT.xlsx]``.
 
 Exit status of ``check``: 0 when the outcome is settled, 2 on bad input (with a Chinese message
 naming the field, never a traceback). Of ``roster``: 0 no errors, 1 errors found, 2 file unusable.
+Of ``applicants``: 0 every person met / not_restrictive / not_required and no error, 1 a person
+falls short or a cell has an error, 2 file unusable.
 """
 
 from __future__ import annotations
@@ -177,37 +180,81 @@ def _refuse_overwrite(source: str, target: str, force: bool) -> None:
         raise InputError("annotate", f"文件 {target} 已存在，未覆盖。请另取一个文件名；确要覆盖的，加上 --force。")
 
 
-def _roster(args) -> int:
-    from rules_py.roster import MAX_FILE_BYTES, check_roster, exit_status
+def _read_workbook(path: str, max_bytes: int) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(max_bytes + 1)  # one byte more is enough to say "too large"
+    except FileNotFoundError:
+        raise InputError("", f"找不到文件：{path}") from None
+    except OSError as error:
+        raise InputError("", f"无法读取文件 {path}：{error.strerror or error}") from None
+
+
+def _write_annotated(path: str, annotated: bytes) -> None:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(annotated)
+    except OSError as error:
+        raise InputError("", f"无法写入标注文件 {path}：{error.strerror or error}") from None
+
+
+def _check_workbook(args, check, summary_lines, exit_status, marked_text: str) -> int:
+    """Read ``args.file``, ``check`` it, print the report (JSON or the Chinese summary), write the
+    marked copy to ``args.annotate`` if asked; the exit status of the report."""
+    from rules_py.roster import MAX_FILE_BYTES
 
     if args.annotate:
         _refuse_overwrite(args.file, args.annotate, args.force)
-
-    try:
-        with open(args.file, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)  # one byte more is enough to say "too large"
-    except FileNotFoundError:
-        raise InputError("", f"找不到文件：{args.file}") from None
-    except OSError as error:
-        raise InputError("", f"无法读取文件 {args.file}：{error.strerror or error}") from None
-    report = check_roster(data, os.path.basename(args.file), annotate=bool(args.annotate),
-                          notice=args.notice)
+    data = _read_workbook(args.file, MAX_FILE_BYTES)
+    report = check(data, os.path.basename(args.file), annotate=bool(args.annotate), notice=args.notice)
     annotated = report.pop("annotated_xlsx", None)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print("\n".join(roster_summary_lines(report)))
+        print("\n".join(summary_lines(report)))
     if args.annotate and annotated is not None:
-        try:
-            with open(args.annotate, "wb") as handle:
-                handle.write(annotated)
-        except OSError as error:
-            raise InputError("", f"无法写入标注文件 {args.annotate}：{error.strerror or error}") from None
+        _write_annotated(args.annotate, annotated)
         if not args.json:
-            print(f"已写出标注版：{args.annotate}（问题单元格已标色并加批注，另有“问题汇总”工作表）。")
+            print(f"已写出标注版：{args.annotate}（{marked_text}）。")
     elif args.annotate and not args.json:
         print("未生成标注版：" + (report.get("annotation_error") or "文件无法读取。"), file=sys.stderr)
     return exit_status(report)
+
+
+def _roster(args) -> int:
+    from rules_py.roster import check_roster, exit_status
+
+    return _check_workbook(args, check_roster, roster_summary_lines, exit_status,
+                           "问题单元格已标色并加批注，另有“问题汇总”工作表")
+
+
+def applicants_summary_lines(report: dict) -> list[str]:
+    """A short Chinese summary of an applicants report: one line per person, then the file's problems."""
+    if report["fatal"]:
+        return [f"{report['file']}：无法检查。", f"  {report['fatal']['message']}"]
+    s = report["summary"]
+    counts = "、".join(f"{STATUS_NAMES[status]} {n} 人" for status, n in s["by_status"].items())
+    unchecked = f"，{s['rows_without_verdict']} 行有错误未核对" if s["rows_without_verdict"] else ""
+    lines = [f"{report['file']}：工作表“{report['sheet']}”，表头在第 {report['header_row']} 行，"
+             f"核对了 {report['rows_checked']} 人（{counts or '无结论'}{unchecked}）。"]
+    lines += [f"  [说明] {note['message']}" for note in report.get("notes", ())]
+    for problem in report["problems"]:
+        lines.append(f"  [错误] {problem['message']}")
+        lines.append(f"         {problem['hint']}")
+    for row in report["rows"][:ROSTER_LINES]:
+        lines.append(f"  第 {row['row']} 行 {row['name'] or '（未填姓名）'}：{row['verdict']}")
+        lines.append(f"         {row['explanation']}")
+        lines += [f"         [提醒] {p['message']}" for p in row["problems"] if p["severity"] == "warning"]
+    if len(report["rows"]) > ROSTER_LINES:
+        lines.append(f"  ……另有 {len(report['rows']) - ROSTER_LINES} 人未列出，完整结果请用 --json 或 --annotate。")
+    return lines
+
+
+def _applicants(args) -> int:
+    from rules_py.applicants import check_applicants, exit_status
+
+    return _check_workbook(args, check_applicants, applicants_summary_lines, exit_status,
+                           "新增“结论”“说明”两列，问题单元格已标色并加批注，另有“问题汇总”工作表")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -228,6 +275,12 @@ def build_parser() -> argparse.ArgumentParser:
     roster.add_argument("--annotate", metavar="OUT.xlsx", help="另存一份标注了问题的工作簿（不会覆盖被检查的文件）")
     roster.add_argument("--force", action="store_true", help="--annotate 的文件已存在时覆盖它")
     roster.set_defaults(run=_roster)
+    applicants = commands.add_parser("applicants", help="核对申报人员学时核对表（.xlsx）：每人一行，逐人给出结论")
+    applicants.add_argument("file", help="申报人员学时核对表 .xlsx 文件")
+    applicants.add_argument("--json", action="store_true", help="输出完整的 JSON 报告")
+    applicants.add_argument("--annotate", metavar="OUT.xlsx", help="另存一份加了结论、标注了问题的工作簿（不会覆盖被检查的文件）")
+    applicants.add_argument("--force", action="store_true", help="--annotate 的文件已存在时覆盖它")
+    applicants.set_defaults(run=_applicants)
     return parser
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rules_py.dates import cn_date
 from rules_py.notice import Notice
@@ -32,6 +32,7 @@ TEXT_STORED = (ID_NUMBER, PHONE)
 
 # Excel refuses longer input prompts and prompt titles (MS-OI29500 §2.1.613).
 MAX_PROMPT = 255
+NOTES_SHEET = "填表说明"  # the sheet of filling instructions every blank form carries
 MAX_PROMPT_TITLE = 32
 
 
@@ -77,6 +78,11 @@ class Form:
     signature_line: str
     notes: tuple[str, ...]                    # 填表说明, each sentence citing its clause
     clause: str                               # where the notice names this form
+    # Columns a filled copy may add (e.g. 性别 where the ID number already says it): recognised and
+    # checked when present, never written to the blank. See :meth:`for_reading`.
+    optional_columns: tuple[Column, ...] = ()
+    # False for a form of this project's own, which the notice does not attach (the forms page says so).
+    notice_attachment: bool = True
 
     # Layout shared by the writer and the checker: 附件 label, title, header lines, column headers.
     @property
@@ -92,12 +98,24 @@ class Form:
         return self.header_row + self.blank_rows
 
     @property
+    def footer_lines(self) -> tuple[str, str]:
+        """The lines the blank writes under its rows; a table filled on the blank carries them, so
+        the checks skip them without a note."""
+        return self.signature_line, f"注：填表要求见本工作簿“{NOTES_SHEET}”工作表。"
+
+    @property
     def keys(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.columns)
 
     @property
     def headers(self) -> tuple[str, ...]:
         return tuple(c.header for c in self.columns)
+
+    def for_reading(self) -> Form:
+        """The form a checker looks for in a filled copy: the blank's columns, then the optional ones."""
+        if not self.optional_columns:
+            return self
+        return replace(self, columns=self.columns + self.optional_columns, optional_columns=())
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -288,9 +306,166 @@ def _roster(notice: Notice) -> Form:
     )
 
 
+# 申报人员学时核对表: the choices a row is read with (rules_py/applicants reads the same tables).
+APPLICANT_LEVELS = {"高级": "senior", "中级": "intermediate", "初级": "junior", "考核认定": "assessment"}
+YES, NO = "是", "否"
+# 二（五） circumstances asked as 是/否: key of the person's circumstances → header, synonyms, width.
+APPLICANT_FLAGS = (
+    ("public_institution", "事业单位", ("是否事业单位", "事业单位人员", "是否事业单位人员"), 6),
+    ("non_public_sector", "非公有制经济领域", ("非公有制", "是否非公有制经济领域", "非公经济领域", "非公"), 8),
+    ("grassroots_frontline", "基层一线", ("是否基层一线", "苏木乡镇基层一线", "苏木、乡镇等基层一线"), 6),
+    ("postdoc_qualifies", "出站博士后", ("是否出站博士后", "博士后"), 6),
+    ("high_skilled_talent", "高技能人才", ("是否高技能人才",), 6),
+    ("primary_secondary_teacher", "中小学教师", ("是否中小学教师",), 6),
+)
+# The engine accepts 0–10 years for 考核认定 (rules_py/person.py).
+MAX_ASSESSMENT_YEARS = 10
+
+
+def applicant_years(notice: Notice) -> tuple[int, ...]:
+    """The years a 高级/中级 application in the notice's year looks at (二（三）1): one group of hour
+    columns each."""
+    length = max(notice.windows["senior"], notice.windows["intermediate"])
+    return tuple(range(notice.year - length + 1, notice.year + 1))
+
+
+def year_columns(notice: Notice, year: int) -> tuple[Column, ...]:
+    """公需 / 专业 hours as the 审验卡 credits them, and a passed qualification exam (二（四）4), of one year."""
+    req = notice.requirements
+    max_hours = notice.input_limits["max_hours_per_activity"]
+    cite = notice.cite
+    exam = notice.activity_kinds["qualification_exam"]["clause"]
+    hours = tuple(
+        Column(f"{subject}_hours_{year}", f"{year}年{name}科目学时",
+               (f"{year}年{name}学时", f"{year}年{name}", f"{year}{name}科目学时", f"{year}年度{name}科目学时"),
+               DECIMAL, False, 7,
+               f"按本人{year}年度审验卡填写已认定的{name}科目学时（数字，要求不少于{req[f'{subject}_hours']}学时，"
+               f"{cite(req['clause'])}）。没有的填0或留空。", str(req[f"{subject}_hours"]),
+               min_value=0, max_value=max_hours, clause=req["clause"])
+        for subject, name in (("public", "公需"), ("professional", "专业")))
+    return (
+        *hours,
+        Column(f"exam_passed_{year}", f"{year}年职业资格考试合格",
+               (f"{year}年职业资格考试", f"{year}年度职业资格考试合格", f"{year}年资格考试合格"),
+               CHOICE, False, 7,
+               f"{year}年在自治区参加职业资格考试并合格的选“是”，视同完成当年专业科目学时要求"
+               f"（{cite(exam)}）；否则选“否”或留空。", NO, allowed=(YES, NO), clause=exam),
+    )
+
+
+def _applicants(notice: Notice) -> Form:
+    year = notice.year
+    years = applicant_years(notice)
+    cite = notice.cite
+    ex = notice.exemptions
+    first, last = years[0], years[-1]
+    span = f"{first}–{last}"
+    yes_no = (YES, NO)
+
+    def flag(key, header, synonyms, width, prompt, clause):
+        return Column(key, header, synonyms, CHOICE, False, width, prompt, NO, allowed=yes_no, clause=clause)
+
+    flag_prompts = {
+        "public_institution": ("事业单位专业技术人员选“是”：单位组织的岗前、在岗、转岗、专项培训学时可计入"
+                               f"（{cite('s2-4-1')}），已在审验卡学时中的照填学时即可。", "s2-4-1"),
+        "non_public_sector": (f"非公有制经济领域的专业技术人员选“是”：参加"
+                              f"{'、'.join(str(y) for y in ex['non_public_or_grassroots']['evaluation_years'])}年度"
+                              f"职称评审时，学时不作为限制性条件（{cite('s2-5-2')}）。", "s2-5-2"),
+        "grassroots_frontline": ("苏木、乡镇等基层一线的专业技术人员选“是”：参加"
+                                 f"{'、'.join(str(y) for y in ex['non_public_or_grassroots']['evaluation_years'])}年度"
+                                 f"职称评审时，学时不作为限制性条件（{cite('s2-5-2')}）。", "s2-5-2"),
+        "postdoc_qualifies": ("在站期间获得中国博士后科学基金资助或主持省部级以上科研项目、出站后留在自治区工作的选“是”："
+                              f"申报高级职称评审时不要求学时（{cite('s2-5-3')}）。", "s2-5-3"),
+        "high_skilled_talent": (f"高技能人才选“是”（{cite('s2-4-5')}）：职业技能培训学时已计入审验卡专业科目学时的照填。",
+                                "s2-4-5"),
+        "primary_secondary_teacher": (f"中小学教师选“是”（{cite('s2-4-6')}）：教育教学能力提升培训学时已计入审验卡"
+                                      "专业科目学时的照填。", "s2-4-6"),
+    }
+    columns = (
+        Column("name", "姓名", ("人员姓名", "申报人姓名", "名字"), TEXT, True, 8,
+               "填写与身份证一致的姓名，每人一行。", "张三"),
+        Column("id_number", "身份证号码", ("身份证号", "公民身份号码", "身份证", "身份证件号码", "证件号码", "证件号"),
+               ID_NUMBER, True, 20,
+               "填写18位居民身份证号码，末位X用大写；性别和出生日期（按年龄减免学时要用）由号码读出。本列已设为"
+               "文本格式，请勿改为数值或常规格式，否则后几位会变成0。", "150404198005010010", length=18),
+        Column("level", "申报类别", ("申报级别", "申报层级", "申报职称级别", "申报职称类别", "申报类型"), CHOICE, True, 8,
+               f"从下拉列表选择：高级、中级、初级（职称评审，{cite('s2-3-1')}）或考核认定（{cite('s2-3-2')}）。",
+               "高级", allowed=tuple(APPLICANT_LEVELS), clause="s2-3"),
+        Column("application_year", "评审年度", ("申报年度", "评审年份", "申报年份", "职称评审年度"), CHOICE, False, 7,
+               f"参加职称评审（考核认定）的年度，留空即{year}年。本表有{span}年的学时栏目，"
+               f"高级、中级看近三年（{cite('s2-3-1')}）。", str(year),
+               allowed=tuple(str(y) for y in years), clause="s2-3-1"),
+        Column("assessment_years", "考核认定年限", ("认定年限", "考核认定要求年限", "考核认定要求年限(年)"),
+               INTEGER, False, 7,
+               f"申报类别为考核认定时必填：考核认定要求的年限（整数）。本科、专科一般为"
+               f"{notice.assessment['hint']['bachelor_or_college']}，硕士为{notice.assessment['hint']['master']}，"
+               f"博士为{notice.assessment['hint']['doctorate']}（{cite('s2-3-2')}）。", "1",
+               min_value=0, max_value=MAX_ASSESSMENT_YEARS, clause="s2-3-2"),
+        Column("exceptional", "破格", ("是否破格", "破格申报", "是否破格申报"), CHOICE, False, 6,
+               f"破格申报职称评审的选“是”，并填写任职年限：按实际任职年限（年度）完成学时（{cite('s2-5-6')}）。",
+               NO, allowed=yes_no, clause="s2-5-6"),
+        Column("years_in_post", "任职年限", ("实际任职年限", "现职任职年限", "任现职年限"), INTEGER, False, 6,
+               f"破格申报时必填：实际任职年限（整数，年）（{cite('s2-5-6')}）。不破格的不填。", "2",
+               min_value=1, clause="s2-5-6"),
+        *(flag(key, header, synonyms, width, *flag_prompts[key]) for key, header, synonyms, width in APPLICANT_FLAGS),
+        Column("transferred_year", "转任年度", ("转任年份", "从党政机关转任年度", "党政机关转任年度"), TEXT, False, 7,
+               "从党政机关转任到企事业单位专业技术岗位的，填写转任的年度（如 2024）；转任当年参加评审的不要求学时，"
+               f"其他按转任后的实际年度完成（{cite('s2-5-5')}）。", "",
+               clause="s2-5-5"),
+        Column("epidemic_years", "疫情防控年度", ("疫情防控一线年度", "疫情防控年份", "疫情防控一线年份"), TEXT, False, 8,
+               "符合疫情防控职称评审倾斜政策的，填写疫情防控的年度，多个用“、”或“,”分隔（如 2022、2023）；"
+               f"这些年度不要求学时（{cite('s2-5-4')}）。", "",
+               clause="s2-5-4"),
+        *(col for y in years for col in year_columns(notice, y)),
+        Column("remarks", "备注", (), TEXT, False, 12, "其他需要说明的情况。", ""),
+    )
+    optional = (
+        Column("sex", "性别", (), CHOICE, False, 5,
+               "可不填：性别由身份证号码第17位读出（奇数为男，偶数为女）；填了的须与号码一致。", "男",
+               allowed=("男", "女")),
+        Column("birth_date", "出生日期", ("出生年月日",), DATE, False, 11,
+               "可不填：出生日期由身份证号码第7–14位读出；填了的须与号码一致。", "1980-05-01",
+               min_value=dt.date(1900, 1, 1), max_value=notice.data["training_year"]["end"]),
+    )
+    req = notice.requirements
+    age = ex["age_not_restrictive"], ex["age_one_year"]
+    notes = (
+        "通知未附此表。本表是本站为申报职称前核对继续教育学时制作的参考表格：单位人事干部把申报人员逐人填入一行，"
+        "在本站“申报人员学时核对”中检查，每人得到结论（已满足、尚差多少学时、不作为限制性条件或不要求）及依据条款。",
+        f"申报高、中级职称评审，需完成近三年公需科目和专业科目学习；申报初级职称评审，需完成当年的学习"
+        f"（{cite('s2-3-1')}）。本表按{span}年填写，每年公需科目不少于{req['public_hours']}学时、专业科目不少于"
+        f"{req['professional_hours']}学时（{cite(req['clause'])}）。",
+        f"各年度学时按本人审验卡上已认定的学时填写（{cite('s2-6-2')}）；在自治区参加职业资格考试合格的年度，"
+        f"该年“职业资格考试合格”选“是”（{cite('s2-4-4')}）。",
+        f"性别和出生日期由身份证号码读出，用于按年龄减免：男满{age[0]['male_age']}周岁、女满{age[0]['female_age']}周岁"
+        f"学时不作为限制性条件，男满{age[1]['male_age']}周岁、女满{age[1]['female_age']}周岁完成近三年中一个年度即可"
+        f"（{cite('s2-5-1')}）。",
+        f"非公有制经济领域、基层一线、出站博士后、疫情防控、转任、破格等情形按{cite('s2-5')}核对，请在相应栏目选择或填写。",
+        f"核对结果供单位自查参考，以{notice.data['issuer']}的审核为准。业务咨询电话：{notice.data['enquiry_phone']}。",
+    )
+    title = "申报人员学时核对表"
+    return Form(
+        id="applicants",
+        attachment="自查用表",
+        title=title,
+        filename=f"{notice.id}-applicants.xlsx",
+        download_name=f"{title}（{year}年度职称申报）.xlsx",
+        sheet_name="申报人员",
+        header_lines=(("填报单位（盖章）：", "联系人：", "联系电话：", _date_line()),),
+        columns=columns,
+        blank_rows=100,
+        signature_line=_signature_line(),
+        notes=notes,
+        clause="s2-3",
+        optional_columns=optional,
+        notice_attachment=False,
+    )
+
+
 def forms_for(notice: Notice) -> list[Form]:
-    """The notice's attachments in order: 附件1 (plan), 附件2 (roster)."""
-    return [_plan(notice), _roster(notice)]
+    """The notice's attachments in order, 附件1 (plan), 附件2 (roster), then this project's own
+    forms (申报人员学时核对表)."""
+    return [_plan(notice), _roster(notice), _applicants(notice)]
 
 
 def form_by_id(notice: Notice, form_id: str) -> Form:

@@ -5,6 +5,7 @@ chromium at phone size with request and console recorders, and synthetic roster 
 - ``server.py``          ``start_server(root)``: 127.0.0.1 on a free port, logging every path it serves
 - ``browser.py``         chromium's path and flags, phone contexts and pages, recorders, screenshots
 - ``roster_factory.py``  filled rosters with synthetic, valid ID numbers (never a real person)
+- ``applicants_factory.py``  filled 申报人员学时核对表 workbooks, from the same synthetic IDs
 
 Import from the package (``from testkit import start_server, phone_page``); pytest finds it through
 ``pythonpath`` in pyproject.toml, ``python -m benchmarks.run`` from the project root.

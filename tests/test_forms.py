@@ -62,7 +62,8 @@ def validation_for(sheet, form, key):
 # -- the spec ---------------------------------------------------------------------------------
 
 def test_forms_in_attachment_order():
-    assert [(f.id, f.attachment) for f in FORMS] == [("plan", "附件1"), ("roster", "附件2")]
+    assert [(f.id, f.attachment) for f in FORMS if f.notice_attachment] == [("plan", "附件1"), ("roster", "附件2")]
+    assert [f.id for f in FORMS][-1] == "applicants"  # our own form, after the notice's
     with pytest.raises(KeyError):
         form_by_id(NOTICE, "nonexistent")
 
@@ -281,6 +282,11 @@ def test_signature_line_under_the_table(sheet, form):
 def test_notes_sheet_cites_the_notice(book, form):
     notes = book[NOTES_SHEET]
     text = "\n".join(str(c.value) for row in notes.iter_rows() for c in row if c.value is not None)
+    for col in form.columns:
+        assert col.header in text and col.prompt in text
+    if not form.notice_attachment:  # our own form says the notice has none (its checks: test_applicants_form.py)
+        assert "通知未附此表" in text and "参考表格" in text
+        return
     deadline = NOTICE.data["filing"]["roster_deadline"]
     assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in text
     assert NOTICE.cite("s2-6-1") in text and NOTICE.cite("s6") in text

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from referencing import Registry, Resource
 
 from testkit import roster_factory as rf
@@ -205,6 +205,13 @@ def _no_header() -> bytes:
     return rf.to_bytes(workbook)
 
 
+def _with_a_sheet_of_notes() -> bytes:
+    """A roster beside a sheet of the clerk's own notes (no header of the form): sheets_skipped."""
+    workbook = load_workbook(io.BytesIO(rf.from_form(rf.people(3))))
+    workbook.create_sheet("单位说明").append(["本表由人事科填写。"])
+    return rf.to_bytes(workbook)
+
+
 def _zip_bomb() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -229,6 +236,7 @@ ROSTERS = {
     "zero-bytes": (lambda: b"", "花名册.xlsx", None),
     "workbook-without-content": (lambda: rf.to_bytes(Workbook()), "花名册.xlsx", None),
     "no-header": (_no_header, "花名册.xlsx", None),
+    "sheet-of-notes": (_with_a_sheet_of_notes, "花名册.xlsx", None),
     "pdf": (lambda: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "花名册.pdf", None),
     "csv": (lambda: "姓名,身份证号码\n张伟,150404198005010010\n".encode(), "花名册.csv", None),
     "old-xls": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "花名册.xls", None),

@@ -40,8 +40,12 @@ def _fill(color: str) -> PatternFill:
 FILLS = {ERROR: _fill(ERROR_FILL), WARNING: _fill(WARNING_FILL)}
 
 
-def annotate(data: bytes, report: dict, notice: Notice, form: Form) -> bytes:
-    """The marked copy of the workbook ``data`` for its ``report``, as reproducible .xlsx bytes."""
+def annotate(data: bytes, report: dict, notice: Notice, form: Form, *, codes: dict = PROBLEM_CODES,
+             intro: list[str] | None = None, mark_sheet=None) -> bytes:
+    """The marked copy of the workbook ``data`` for its ``report``, as reproducible .xlsx bytes.
+
+    Another form's check passes its code catalogue (``codes``), the summary's first lines
+    (``intro``) and ``mark_sheet(ws)``, called on the checked sheet after the problem cells are marked."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # keep_links: formulas that refer to other workbooks keep their links (no file is opened);
@@ -53,12 +57,14 @@ def annotate(data: bytes, report: dict, notice: Notice, form: Form) -> bytes:
     for title in checked_sheets(report):
         ws = workbook[title]
         clear_previous(ws)
-        mark_cells(ws, [p for p in report["problems"] if p.get("sheet", report["sheet"]) == title])
+        mark_cells(ws, [p for p in report["problems"] if p.get("sheet", report["sheet"]) == title], codes)
+        if mark_sheet is not None:
+            mark_sheet(ws)
     summary = workbook.create_sheet(free_title(workbook.sheetnames, SUMMARY_SHEET), 0)
     workbook.active = 0
     for sheet in workbook.worksheets:
         sheet.sheet_view.tabSelected = sheet is summary
-    write_summary(summary, report, notice, form)
+    write_summary(summary, report, notice, form, codes=codes, intro=intro)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return reproducible_xlsx(buffer.getvalue())
@@ -86,7 +92,7 @@ def checked_sheets(report: dict) -> list[str]:
     return [entry["sheet"] for entry in report.get("sheets") or ()] or [report["sheet"]]
 
 
-def mark_cells(ws, problems: list[dict]) -> None:
+def mark_cells(ws, problems: list[dict], codes: dict = PROBLEM_CODES) -> None:
     """Fill and comment each problem cell (a merged-over cell: its range's top-left cell)."""
     by_cell: dict[str, list[dict]] = {}
     for problem in problems:
@@ -97,7 +103,7 @@ def mark_cells(ws, problems: list[dict]) -> None:
         cell = ws[ref]
         if ref in anchors:
             cell = ws.cell(row=anchors[ref][0], column=anchors[ref][1])
-        _mark(cell, cell_problems)
+        _mark(cell, cell_problems, codes)
 
 
 def _merged_anchors(ws, refs: set[str]) -> dict[str, tuple[int, int]]:
@@ -118,10 +124,10 @@ def _merged_anchors(ws, refs: set[str]) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _mark(cell, problems: list[dict]) -> None:
+def _mark(cell, problems: list[dict], codes: dict) -> None:
     severity = ERROR if any(p["severity"] == ERROR for p in problems) else WARNING
     cell.fill = FILLS[severity]
-    text = "\n".join(f"【{PROBLEM_CODES[p['code']]['title']}】{strip_where(p['message'])}\n{p['hint']}"
+    text = "\n".join(f"【{codes[p['code']]['title']}】{strip_where(p['message'])}\n{p['hint']}"
                      for p in problems)
     old = cell.comment
     if old is not None and old.author != AUTHOR and old.text:
@@ -153,9 +159,10 @@ def strip_where(message: str) -> str:
 
 # -- the summary sheet
 
-def write_summary(summary, report: dict, notice: Notice, form: Form) -> None:
+def write_summary(summary, report: dict, notice: Notice, form: Form, *, codes: dict = PROBLEM_CODES,
+                  intro: list[str] | None = None) -> None:
     """The intro lines, one row per listed problem (its cell a link), and the print layout."""
-    lines = _intro_lines(report, notice)
+    lines = intro if intro is not None else _intro_lines(report, notice)
     _write_intro(summary, lines)
     header_row = len(lines) + 2
     for index, (heading, width) in enumerate(zip(SUMMARY_HEADINGS, SUMMARY_WIDTHS), start=1):
@@ -167,7 +174,7 @@ def write_summary(summary, report: dict, notice: Notice, form: Form) -> None:
     several = len(checked_sheets(report)) > 1
     for number, problem in enumerate(report["problems"], start=1):
         _write_problem_row(summary, header_row + number, number, problem, headers,
-                           problem.get("sheet") or report["sheet"], several)
+                           problem.get("sheet") or report["sheet"], several, codes)
     if not report["problems"]:
         set_text(summary.cell(row=header_row + 1, column=1), "未发现问题。")
     _summary_layout(summary, header_row, len(report["problems"]))
@@ -208,11 +215,11 @@ def _write_intro(summary, lines: list[str]) -> None:
 
 
 def _write_problem_row(summary, row: int, number: int, problem: dict, headers: dict, sheet: str,
-                       several: bool) -> None:
+                       several: bool, codes: dict) -> None:
     sheet_ref = "'" + sheet.replace("'", "''") + "'"
     shown_cell = (f"{sheet}!" if several else "") + (problem["cell"] or "") if problem["cell"] else ""
     values = (number, shown_cell, problem["row"] if problem["cell"] else "",
-              headers.get(problem["field"], problem["field"]), PROBLEM_CODES[problem["code"]]["title"],
+              headers.get(problem["field"], problem["field"]), codes[problem["code"]]["title"],
               "错误" if problem["severity"] == ERROR else "提醒",
               cell_text(problem["value"]),
               strip_where(problem["message"]), problem["hint"])

@@ -41,6 +41,8 @@ _NUMERIC = (DECIMAL, INTEGER)
 class Checker:
     """The problems of one table; :meth:`run` once."""
 
+    codes = PROBLEM_CODES  # the catalogue of the codes this checker may add (a subclass may extend it)
+
     def __init__(self, notice: Notice, form: Form, table: Table, several: bool = False):
         """``several``: the workbook has more than one table, so messages name the sheet."""
         self.notice, self.form, self.table = notice, form, table
@@ -64,7 +66,7 @@ class Checker:
         where = f"{self.in_sheet}第 {row} 行 {letter} 列：" if row is not None and letter else ""
         self.problems.append({
             "row": row, "column": letter, "cell": f"{letter}{row}" if letter and row is not None else None,
-            "sheet": self.table.sheet, "field": key, "code": code, "severity": PROBLEM_CODES[code]["severity"],
+            "sheet": self.table.sheet, "field": key, "code": code, "severity": self.codes[code]["severity"],
             "value": json_value(value), "message": where + message, "hint": hint,
         })
 

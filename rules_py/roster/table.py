@@ -12,7 +12,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
-from rules_py.forms import Column, Form, normalise_header
+from rules_py.forms import NOTES_SHEET, Column, Form, normalise_header
 from rules_py.roster import bounds
 from rules_py.roster.archive import READ_ERRORS, damaged, open_workbook
 from rules_py.roster.codes import SUMMARY_TITLE, Fatal
@@ -49,16 +49,17 @@ class Workbook:
     empty_sheets: list[str] = field(default_factory=list)     # a header, but no one below it
 
 
-def read_tables(data: bytes, form: Form, on_progress) -> Workbook:
+def read_tables(data: bytes, form: Form, on_progress, max_rows: int | None = None) -> Workbook:
     """Every sheet that holds a table of the form, read; the main one (named like the form's sheet,
-    else the best header) first, the others in workbook order."""
+    else the best header) first, the others in workbook order. More than ``max_rows`` people in
+    all (default ``bounds.MAX_ROWS``) is too large."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             workbook = open_workbook(data, data_only=True)
             try:
                 found = _find_tables(workbook, form)
-                _read_all_rows(workbook, found, form, on_progress)
+                _read_all_rows(workbook, found, form, on_progress, max_rows or bounds.MAX_ROWS)
             finally:
                 workbook.close()
             for table in found.tables:
@@ -75,13 +76,13 @@ def read_tables(data: bytes, form: Form, on_progress) -> Workbook:
     return found
 
 
-def _read_all_rows(workbook, found: Workbook, form: Form, on_progress) -> None:
+def _read_all_rows(workbook, found: Workbook, form: Form, on_progress, max_rows: int) -> None:
     """Read each table's rows; a table with no one below its header is dropped (and named),
     unless no table has anyone: then the main table's "empty" is the answer."""
     kept, first_empty, people = [], None, 0
     for table in found.tables:
         try:
-            _read_rows(workbook, table, form, on_progress, people)
+            _read_rows(workbook, table, form, on_progress, people, max_rows)
         except Fatal as fatal:
             if fatal.code != "empty":
                 raise
@@ -137,7 +138,7 @@ def _find_tables(workbook, form: Form) -> Workbook:
         any_content = any_content or content
         best = _best_header(lookup, rows)
         if best is None:
-            if content and not _is_our_summary(rows):
+            if content and not _is_our_summary(rows) and ws.title != NOTES_SHEET:
                 skipped.append(ws.title)
             continue
         matches, header_row = best
@@ -251,7 +252,7 @@ def is_filled(value) -> bool:
     return True
 
 
-def _read_rows(workbook, table: Table, form: Form, on_progress, people_before: int = 0) -> None:
+def _read_rows(workbook, table: Table, form: Form, on_progress, people_before: int, max_rows: int) -> None:
     ws = workbook[table.sheet]
     keys = form.keys
     indexes = [table.columns.get(key) for key in keys]
@@ -260,6 +261,7 @@ def _read_rows(workbook, table: Table, form: Form, on_progress, people_before: i
                          if indexes[pos] is not None and key != "seq" and not form.column(key).computed]
     pairs = [(pos, i) for pos, i in enumerate(indexes) if i is not None]
     lookup = header_lookup(form)
+    own_lines = {normalise_header(line) for line in form.footer_lines}
     header_match = lambda text: match_header(lookup, text)  # noqa: E731
     last = table.data_start + bounds.MAX_SHEET_ROWS
     merged = MergedIndex(merged_ranges(ws), {i for _, i in pairs}, table.data_start, last)
@@ -279,14 +281,14 @@ def _read_rows(workbook, table: Table, form: Form, on_progress, people_before: i
         elif merged:
             _fill_merged(values, row, row_number, pairs, merged)
         if kind is not None:
-            if kind != BLANK:
+            if kind != BLANK and not (kind == "footer" and _is_blank_form_line(values, own_lines)):
                 table.skipped.setdefault(kind, []).append(row_number)
             blank_run += 1
             if blank_run >= bounds.MAX_BLANK_RUN:
                 break
             continue
         blank_run = 0
-        _add_person(table, row_number, values, people_before)
+        _add_person(table, row_number, values, people_before, max_rows)
     else:
         if row_number >= last and not blank_run:
             raise Fatal("too_large", f"工作表在表头下方有超过 {bounds.MAX_SHEET_ROWS} 行内容，超出本工具的上限。"
@@ -294,6 +296,13 @@ def _read_rows(workbook, table: Table, form: Form, on_progress, people_before: i
     if not table.rows:
         raise Fatal("empty", f"找到了表头（工作表“{table.sheet}”第 {table.header_row} 行），但下面没有填写任何人员。"
                     "请填写后再检查。", sheet=table.sheet, header_row=table.header_row)
+
+
+def _is_blank_form_line(values, own_lines: set[str]) -> bool:
+    """A footer line the blank form itself wrote (signature, where the instructions are); merged
+    over the row, its text may stand in every cell."""
+    texts = {normalise_header(value) for value in values if isinstance(value, str)}
+    return len(texts) == 1 and texts <= own_lines
 
 
 def _row_values(row: tuple, pairs, size: int) -> list:
@@ -317,11 +326,11 @@ def _fill_merged(values: list, row: tuple, row_number: int, pairs, merged: Merge
                 values[pos] = value
 
 
-def _add_person(table: Table, row_number: int, values: list, people_before: int) -> None:
+def _add_person(table: Table, row_number: int, values: list, people_before: int, max_rows: int) -> None:
     table.rows.append((row_number, tuple(values)))
-    if people_before + len(table.rows) > bounds.MAX_ROWS:
-        raise Fatal("too_large", f"花名册超过 {bounds.MAX_ROWS} 行人员，超出本工具一次能检查的上限。请拆分成几个文件"
-                    f"（每个不超过 {bounds.MAX_ROWS} 行）分别检查。", detected="rows")
+    if people_before + len(table.rows) > max_rows:
+        raise Fatal("too_large", f"花名册超过 {max_rows} 行人员，超出本工具一次能检查的上限。请拆分成几个文件"
+                    f"（每个不超过 {max_rows} 行）分别检查。", detected="rows")
 
 
 def _recheck_formulas(data: bytes, table: Table, form: Form) -> None:
