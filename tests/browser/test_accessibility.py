@@ -56,6 +56,14 @@ def context(request, browser):
     context.close()
 
 
+@pytest.fixture(params=["normal", "large"])
+def phone_context(request, browser):
+    """The states that need the engine (a Pyodide boot each): at phone width, in both modes."""
+    context = new_context(browser, "375", request.param == "large")
+    yield context
+    context.close()
+
+
 def serious_violations(page) -> list[dict]:
     return page.evaluate(AXE_RUN, WCAG_21_AA)
 
@@ -87,8 +95,8 @@ def test_axe_with_the_search_dialog_open(context, site_server):
     assert errors == []
 
 
-def test_axe_on_self_check_error_and_result(context, site_server):
-    page, errors, large = open_page(context, site_server, "selfcheck/")
+def test_axe_on_self_check_error_and_result(phone_context, site_server):
+    page, errors, large = open_page(phone_context, site_server, "selfcheck/")
     sc = SelfCheck(page, site_server)
     sc.applying("senior", 2025)
     sc.activity(2025, "public_online", "三十")
@@ -114,13 +122,13 @@ MARKED_CELLS_CUT_OFF = """() => {
 }"""
 
 
-def test_axe_on_a_roster_report(context, site_server):
-    page, errors, large = open_page(context, site_server, "roster/")
+def test_axe_on_a_roster_report(phone_context, site_server):
+    page, errors, large = open_page(phone_context, site_server, "roster/")
     roster = RosterPage(page, site_server).pick(ROOT / "examples" / "roster-with-problems.xlsx")
     result = roster.report()
     page.locator("#rc-download-link").wait_for(timeout=60_000)
-    # On a phone, too, every marked cell of the rows shown stands inside the box: none is off to
-    # the right, to be guessed at.
+    # On a phone every marked cell of the rows shown stands inside the box: none is off to the
+    # right, to be guessed at.
     assert page.evaluate(MARKED_CELLS_CUT_OFF) == []
     page.locator(".rc-kind").first.evaluate("details => { details.open = true; }")
     page.locator(".rc-sheet .rc-bad").first.click()

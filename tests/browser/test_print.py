@@ -33,8 +33,8 @@ def squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+@pytest.mark.parametrize("viewport, large", [(PHONE, False), (PHONE, True), (DESKTOP, False)],
+                         ids=["375-normal", "375-large", "1280-normal"])
 def test_the_result_card_prints_from_page_one(browser, site_server, tmp_path, viewport, large):
     if viewport is PHONE:
         context = new_phone_context(browser)
