@@ -142,9 +142,9 @@ def test_axe_on_a_roster_report(phone_context, site_server):
 # 适老化 in 大字 mode: text size and tap targets
 # ---------------------------------------------------------------------------------------------
 
-# Text a person reads (the header, the page, the footer), shown on screen, smaller than the floor.
-SMALL_TEXT = """(floor) => {
-  const shown = (el) => {
+# Shown on screen: a box of its own, inside the screen's width (not Material's off-canvas drawer),
+# and no ancestor hidden or fully transparent.
+SHOWN = """(el) => {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0 || r.right <= 0 || r.left >= innerWidth) return false;
     for (let e = el; e; e = e.parentElement) {
@@ -152,7 +152,11 @@ SMALL_TEXT = """(floor) => {
       if (cs.visibility === "hidden" || cs.display === "none" || cs.opacity === "0") return false;
     }
     return true;
-  };
+  }"""
+
+# Text a person reads (the header, the page, the footer), shown on screen, smaller than the floor.
+SMALL_TEXT = """(floor) => {
+  const shown = SHOWN;
   const small = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
@@ -163,21 +167,13 @@ SMALL_TEXT = """(floor) => {
     if (size < floor) small.push(`${Math.round(size * 10) / 10}px ${el.tagName.toLowerCase()}.${el.className}: ${text.slice(0, 20)}`);
   }
   return [...new Set(small)];
-}"""
+}""".replace("SHOWN", SHOWN)
 
 # Every control a finger taps, shown on screen, with a box under the minimum. A radio, checkbox or
 # file input is tapped through its label, so the label is its box; Material's header buttons are
 # labels too. (A field's text label is not counted: its field is the target, and is measured.)
 SMALL_TARGETS = """(minimum) => {
-  const shown = (el) => {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0 || r.right <= 0 || r.left >= innerWidth) return false;
-    for (let e = el; e; e = e.parentElement) {
-      const cs = getComputedStyle(e);
-      if (cs.visibility === "hidden" || cs.display === "none" || cs.opacity === "0") return false;
-    }
-    return true;
-  };
+  const shown = SHOWN;
   const targets = new Set();
   for (const el of document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary, label.md-header__button")) {
     if (el.closest(".md-search, .md-skip, [inert]")) continue;
@@ -196,7 +192,7 @@ SMALL_TARGETS = """(minimum) => {
     }
   }
   return small;
-}"""
+}""".replace("SHOWN", SHOWN)
 
 
 @pytest.fixture(params=list(WIDTHS))

@@ -9,13 +9,12 @@ import subprocess
 
 import pytest
 
-from browser_support import PHONE, ROOT, new_phone_context, watch_console
-from test_search import DESKTOP
+from browser_support import ROOT, watch_console
+from test_accessibility import new_context
 from test_selfcheck import SelfCheck, fill_short_person
 
 pytestmark = pytest.mark.browser
 
-LARGE_TEXT_KEY = "songshan-ce.text-size"  # site_src/assets/js/text-size-early.js
 OUT = ROOT / "build" / "screenshots"
 
 
@@ -33,15 +32,10 @@ def squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-@pytest.mark.parametrize("viewport, large", [(PHONE, False), (PHONE, True), (DESKTOP, False)],
+@pytest.mark.parametrize("width, large", [("375", False), ("375", True), ("1280", False)],
                          ids=["375-normal", "375-large", "1280-normal"])
-def test_the_result_card_prints_from_page_one(browser, site_server, tmp_path, viewport, large):
-    if viewport is PHONE:
-        context = new_phone_context(browser)
-    else:
-        context = browser.new_context(viewport=viewport, locale="zh-CN", service_workers="block")
-    if large:
-        context.add_init_script(f"try {{ localStorage.setItem('{LARGE_TEXT_KEY}', 'large'); }} catch (e) {{}}")
+def test_the_result_card_prints_from_page_one(browser, site_server, tmp_path, width, large):
+    context = new_context(browser, width, large)
     try:
         page = context.new_page()
         errors = watch_console(page)
@@ -52,7 +46,7 @@ def test_the_result_card_prints_from_page_one(browser, site_server, tmp_path, vi
         assert page.get_by_role("button", name="打印或存为 PDF").is_visible()
 
         pdf = page.pdf(format="A4", print_background=True)
-        name = f"print-{viewport['width']}-{'large' if large else 'normal'}.pdf"
+        name = f"print-{width}-{'large' if large else 'normal'}.pdf"
         OUT.mkdir(parents=True, exist_ok=True)
         (OUT / name).write_bytes(pdf)
         pages = pdf_pages(pdf, tmp_path)
