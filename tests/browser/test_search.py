@@ -1,0 +1,91 @@
+"""Search in Chinese, offline, at phone and desktop width: a typed word finds the pages that hold it,
+a result opens its page, and nothing is asked of another host. The index is cut into words by jieba
+at build time (mkdocs.yml, plugins.search); the browser cuts the query against that index."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from browser_support import new_phone_context, record_requests, watch_console
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 800}
+RESULT_LINKS = ".md-search-result__item a"
+
+# A word a visitor types, and a page that must be among the hits.
+SEARCHES = [
+    ("花名册", "roster/"),
+    ("审验卡", "notice/"),
+    ("破格", "faq/"),
+    ("学时", "selfcheck/"),
+    ("公需科目", "notice/"),
+]
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def context(request, browser):
+    if request.param == "phone":
+        context = new_phone_context(browser)
+    else:
+        context = browser.new_context(viewport=DESKTOP, locale="zh-CN", service_workers="block")
+    yield context
+    context.close()
+
+
+def open_search(page):
+    """Tap the magnifier on a phone; on a wide screen the box stands in the header, click into it."""
+    box = page.locator("input.md-search__input")
+    magnifier = page.locator('label[for="__search"]').first
+    if magnifier.is_visible():
+        magnifier.click()
+    else:
+        box.click()
+    page.wait_for_function("() => document.activeElement?.matches('input.md-search__input')")
+    return box
+
+
+def search(page, term: str) -> list[str]:
+    """Type ``term`` into Material's search box and return the result links' hrefs."""
+    box = open_search(page)
+    box.fill(term)
+    box.press("End")  # Material searches on key events; filled Chinese text (as from an IME) needs one
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0",
+                           timeout=15_000)
+    meta = page.locator(".md-search-result__meta").inner_text()
+    assert "键入以开始搜索" not in meta and "没有找到" not in meta, meta
+    return page.locator(RESULT_LINKS).evaluate_all("els => els.map(e => e.getAttribute('href'))")
+
+
+@pytest.mark.parametrize("term, expected_page", SEARCHES)
+def test_a_chinese_word_finds_its_pages(context, site_server, term, expected_page):
+    requests = record_requests(context)
+    page = context.new_page()
+    errors = watch_console(page)
+    page.goto(site_server.url)
+    hits = search(page, term)
+    assert any(urlsplit(href).path.endswith("/" + expected_page) for href in hits), hits
+    # The word is marked in what the results show.
+    marks = page.locator(".md-search-result mark").all_inner_texts()
+    assert any(part in term or term in part for part in marks), marks
+    assert errors == []
+    assert [url for url in requests if not url.startswith(site_server.url)] == []
+
+
+def test_a_result_opens_its_page(context, site_server):
+    page = context.new_page()
+    errors = watch_console(page)
+    page.goto(site_server.url + "notice/")
+    hits = search(page, "破格")
+    first_faq = next(i for i, href in enumerate(hits) if "faq/" in href)
+    page.locator(RESULT_LINKS).nth(first_faq).click()
+    page.wait_for_url(re.compile(r"/faq/"))
+    assert "破格" in page.locator("article").inner_text()
+    # search.highlight: the word is marked on the opened page too.
+    assert "破格" in page.locator("article mark").first.inner_text()
+    width = page.evaluate("() => document.scrollingElement.scrollWidth")
+    assert width <= page.viewport_size["width"]
+    assert errors == []
