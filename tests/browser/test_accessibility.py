@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import PHONE, ROOT, new_phone_context, screenshot, watch_console
+from testkit import PHONE, ROOT, new_phone_context, screenshot, watch_console
 from test_pages import PAGES
 from test_roster_page import RosterPage
 from test_search import DESKTOP, search

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from browser_support import ROOT, watch_console
+from testkit import ROOT, watch_console
 from test_accessibility import new_context
 from test_selfcheck import SelfCheck, fill_short_person
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser_support import new_phone_context, record_requests, watch_console
+from testkit import new_phone_context, record_requests, watch_console
 
 pytestmark = pytest.mark.browser
 
