@@ -5,7 +5,7 @@ very same function.
 An InputError comes back as data (``{"error": {"field", "message"}}``); anything else is a bug and
 raises, so the caller can report it without a traceback on screen. The roster functions take the
 workbook's bytes (bytes, or a JS ArrayBuffer/Uint8Array proxy in Pyodide) and give the report of
-DESIGN §5 as JSON text; ``check_roster`` itself never raises. The page keeps the bytes and the
+rules_py/schemas/roster-report.schema.json as JSON text; ``check_roster`` itself never raises. The page keeps the bytes and the
 report of its last check here, to add the preview rows and the marked workbook afterwards.
 """
 

@@ -1,6 +1,6 @@
 """One entry point for the CLI, the tests, the FAQ examples and the browser: ``evaluate(person)``.
 
-It returns the result object of DESIGN section 4 as plain JSON-ready data. Hours are exact
+It returns the result object of rules_py/schemas/result.schema.json as plain JSON-ready data. Hours are exact
 fractions inside; outside they are numbers (int when whole).
 """
 

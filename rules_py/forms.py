@@ -3,7 +3,7 @@
 One definition per form drives both the blank workbook written at build time
 (:mod:`rules_py.blank_forms`) and the roster checker: header text and accepted synonyms, value type,
 allowed values, limits, width and the input prompt a clerk sees. The notice does not print the
-forms' layouts, so the columns are this project's proposal (notes/domain-research.md §3.3–3.4);
+forms' layouts, so the columns are this project's proposal;
 years, titles, dates and thresholds come from the notice data.
 
 Standard library only: this module also runs in Pyodide.
@@ -19,7 +19,7 @@ from rules_py.dates import cn_date
 from rules_py.notice import Notice
 
 # Column types. id_number and phone are text that looks like a number: the blank form stores them
-# as text so Excel never turns an 18-digit ID into 1.5E+17 (notes/domain.md, "Identity numbers").
+# as text so Excel never turns an 18-digit ID into 1.5E+17.
 TEXT = "text"
 INTEGER = "integer"
 DECIMAL = "decimal"

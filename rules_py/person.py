@@ -1,4 +1,4 @@
-"""Read a person (the JSON input of DESIGN section 4) into checked values.
+"""Read a person (the JSON input of rules_py/schemas/person.schema.json) into checked values.
 
 Every mistake becomes an :class:`InputError` naming the field in Chinese, so the CLI and the
 browser can show it as it is; nothing here ever lets a raw Python exception through.
@@ -56,7 +56,7 @@ CIRCUMSTANCE_FLAGS = (
     "high_skilled_talent",
     "primary_secondary_teacher",
 )
-# The keys of DESIGN section 4's person; anything else is a typo to report, not to ignore.
+# The keys of the person (rules_py/schemas/person.schema.json); anything else is a typo to report, not to ignore.
 PERSON_KEYS = ("sex", "birth_date", "application", "circumstances", "activities", "as_of")
 APPLICATION_KEYS = ("level", "year", "exceptional", "years_in_post", "assessment_years")
 CIRCUMSTANCE_KEYS = (*CIRCUMSTANCE_FLAGS, "epidemic_frontline_years", "transferred_from_government_year")

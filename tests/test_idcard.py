@@ -1,5 +1,5 @@
 """GB 11643 公民身份号码: check character, birth date, sex digit, 15-digit numbers, and the
-damage Excel does to an ID stored as a number. Vectors from notes/domain-research.md §5.1."""
+damage Excel does to an ID stored as a number. Vectors computed by the GB 11643 check-digit rule."""
 
 import datetime as dt
 

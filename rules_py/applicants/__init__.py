@@ -2,7 +2,7 @@
 
 ``check_applicants(data, filename)`` takes the workbook's bytes and returns the applicants report
 (rules_py/schemas/applicants-report.schema.json): for each person row the person built from it
-(the engine's input, DESIGN §4), the :func:`rules_py.evaluate.evaluate` result and its status, and
+(the engine's input, rules_py/schemas/person.schema.json), the :func:`rules_py.evaluate.evaluate` result and its status, and
 the row's problems in the roster check's kind (code, cell, Chinese message and fix). A row with an
 error gets no verdict. ``annotate=True`` also returns their workbook with 结论 / 说明 columns, the
 problem cells marked and a 问题汇总 sheet. A file that cannot be read gives ``fatal``; nothing raises.

@@ -4,7 +4,7 @@
 checked by its column's type: ID number, numbers, drop-downs, 性别 against the ID) plus what a
 title application adds: 出生日期 against the ID, the cells a choice makes necessary (考核认定年限,
 任职年限), the year cells, and whether the sheet has the hour columns of the years the row is
-judged on. A row without errors becomes the person of DESIGN §4 and is judged by
+judged on. A row without errors becomes the engine's person (rules_py/schemas/person.schema.json) and is judged by
 :func:`rules_py.evaluate.evaluate`, the one engine; a row with an error gets no verdict.
 """
 
@@ -245,7 +245,7 @@ class ApplicantChecker(Checker):
                  "请核对评审年度，或使用空白核对表。")
 
     def _person(self, level: str, year: int, transferred, epidemic) -> tuple[dict, list[str]]:
-        """The person of DESIGN §4 built from the row, and the column key of each activity."""
+        """The engine's person built from the row, and the column key of each activity."""
         ident = self._id
         sex = ident.sex if ident is not None and ident.sex else SEXES.get(self._choice("sex"))
         exceptional = self._choice("exceptional") == YES

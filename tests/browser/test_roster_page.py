@@ -3,7 +3,7 @@ summary, the problems grouped by kind and the first rows with the bad cells mark
 the marked workbook, which openpyxl reads back with its fills and comments. Wrong files get the
 Chinese message of the fatal code (a file over the size limit is refused before it reaches the
 worker), a large roster shows rows read while the page stays responsive, and WeChat gets told how
-to get the file. window.selfCheck.checkRoster (DESIGN §4/§5) gives the report CPython's
+to get the file. window.selfCheck.checkRoster (ARCHITECTURE.md, "Contracts") gives the report CPython's
 check_roster gives, for clean, planted-problem and unusable files, annotated workbook included.
 
 Every request stays on the local server, nothing is sent anywhere (GET only), and the page's CSP is
@@ -477,7 +477,7 @@ def test_cells_and_file_names_that_look_like_html_stay_text(phone, site_server, 
 
 
 # ---------------------------------------------------------------------------------------------
-# window.selfCheck.checkRoster: the same report as CPython (DESIGN §4, §5)
+# window.selfCheck.checkRoster: the same report as CPython (rules_py/schemas/roster-report.schema.json)
 # ---------------------------------------------------------------------------------------------
 
 ENGINE_PAGE = "roster/"  # the page of the shared engine_page fixture (conftest.py)

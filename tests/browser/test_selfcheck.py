@@ -1,7 +1,7 @@
 """学时自查 in headless Chromium at 375 px, used as a person would: fill the form for people who are
 met, short and exempt, read the outcome and the missing hours, try "what if", follow a clause to the
 notice, reload and find the answers kept. Every request stays on the local server and the page's CSP
-is enforced (never bypassed). Also: window.selfCheck (DESIGN §4) returns what the CLI's --json
+is enforced (never bypassed). Also: window.selfCheck (ARCHITECTURE.md, "Contracts") returns what the CLI's --json
 returns, a server that sends .wasm as application/octet-stream still works, and a stalled or
 unsupported browser gets advice instead of a blank page.
 
@@ -439,7 +439,7 @@ def test_a_worker_error_after_ready_is_not_called_a_load_failure(browser, site_s
 
 
 # ---------------------------------------------------------------------------------------------
-# window.selfCheck: the contract of DESIGN §4
+# window.selfCheck: the contract of ARCHITECTURE.md, "Contracts"
 # ---------------------------------------------------------------------------------------------
 
 ENGINE_PAGE = "selfcheck/"  # the page of the shared engine_page fixture (conftest.py)

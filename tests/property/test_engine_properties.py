@@ -1,6 +1,6 @@
 """Properties of the engine that must hold for every valid person (hypothesis).
 
-The strategies below only build valid input (DESIGN section 4, engine semantics): years 2000–2100,
+The strategies below only build valid input (rules_py/schemas/person.schema.json): years 2000–2100,
 a birth year before the application year, hours per activity well under the notice's upper limit,
 ``subject`` where the kind needs it, ``years_in_post`` ≥ 1 when 破格, ``assessment_years`` when 考核认定.
 """
@@ -31,7 +31,7 @@ NEEDS_SUBJECT = ("unit_training", "other")
 LEVELS = ("senior", "intermediate", "junior", "assessment", "none")
 FLAGS = ("public_institution", "non_public_sector", "grassroots_frontline", "postdoc_qualifies",
          "high_skilled_talent", "primary_secondary_teacher")
-# Status order of the semantics (DESIGN §3, "met is said when met"): met > not_required > not_restrictive
+# Status order of the semantics (ARCHITECTURE.md, "Readings the engine takes"): met > not_required > not_restrictive
 # > not_met. An outright exemption decides only when the hours fall short.
 RANK = {"not_met": 0, "not_restrictive": 1, "not_required": 2, "met": 3}
 # The years the epidemic-prevention title policy covered (notice data); other years are refused.
@@ -77,7 +77,7 @@ def birth_dates(application_year: int):
 
 @st.composite
 def persons(draw, levels=st.sampled_from(LEVELS), max_activities=8):
-    """A valid person of DESIGN section 4, every circumstance drawn independently."""
+    """A valid person (rules_py/schemas/person.schema.json), every circumstance drawn independently."""
     year = draw(application_years)
     level = draw(levels)
     application = {"level": level, "year": year}
@@ -386,7 +386,7 @@ def test_evaluate_does_not_change_its_input(person):
     assert person == original
 
 
-# -- a wrong value anywhere gives InputError, never a traceback (DESIGN section 4) -----------------------
+# -- a wrong value anywhere gives InputError, never a traceback (rules_py/schemas/person.schema.json) --------
 
 junk_values = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-10**6, max_value=10**6),
@@ -452,7 +452,7 @@ def _at(node, path):
     return node
 
 
-# -- met is said when met; a year that has ended is never completable (DESIGN §3, §4) ----------------
+# -- met is said when met; a year that has ended is never completable (ARCHITECTURE.md) ----------------------
 
 @SETTINGS
 @given(persons(levels=st.sampled_from(["senior", "intermediate", "junior"])))

@@ -16,7 +16,7 @@
 //                {type: "result", id, result} | {type: "error", id, error: {field, message}}
 // Then:          {type: "evaluate", id, person}                 person as JSON text
 //                {type: "checkRoster", id, data, filename, annotate, keep}
-//                    data: the workbook (ArrayBuffer); result: the report of DESIGN §5, plus
+//                    data: the workbook (ArrayBuffer); result: the report of rules_py/schemas/roster-report.schema.json, plus
 //                    annotated_xlsx (Uint8Array or null) when annotate is set
 //                {type: "rosterPreview", id, limit}             after a check with keep: the first
 //                                                               rows with problems
