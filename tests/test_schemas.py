@@ -434,3 +434,19 @@ def test_roster_codes_are_the_catalogue():
     assert defs["fatal_code"]["enum"] == list(codes["fatal"])
     assert set(defs["note_code"]["enum"]) == set(codes["notes"])
     assert set(SCHEMAS["roster-report"]["properties"]["limits"]["required"]) == set(codes["limits"])
+
+
+# -- the applicants report: its example workbook, every case of its table, a fatal file ------------
+
+def test_applicants_reports_follow_the_contract():
+    """Reports with verdicts, bad cells of every kind of the applicants' own codes, and a fatal file."""
+    from rules_py.applicants import OWN_CODES, check_applicants
+    from testkit import applicants_factory as af
+
+    reports = [check_applicants((ROOT / "examples" / "applicants-example.xlsx").read_bytes(), "核对表.xlsx"),
+               check_applicants(af.filled([af.met_senior(0, 出生日期="五月一日", 评审年度="二〇二五")],
+                                          extra_headers=("出生日期",)), "核对表.xlsx"),
+               check_applicants(b"%PDF-1.4", "核对表.pdf")]
+    for report in reports:
+        assert_valid("applicants-report", json_round_trip(report))
+    assert set(SCHEMAS["applicants-report"]["$defs"]["own_code"]["enum"]) == set(OWN_CODES)
