@@ -269,19 +269,21 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", type=_as_of, metavar="日期",
                        help="自查日期（如 2025-11-29），决定哪些培训年度已结束；默认为今天")
     check.set_defaults(run=_check)
-    roster = commands.add_parser("roster", help="检查填好的花名册（附件2，.xlsx）")
-    roster.add_argument("file", help="花名册 .xlsx 文件")
-    roster.add_argument("--json", action="store_true", help="输出完整的 JSON 报告")
-    roster.add_argument("--annotate", metavar="OUT.xlsx", help="另存一份标注了问题的工作簿（不会覆盖被检查的文件）")
-    roster.add_argument("--force", action="store_true", help="--annotate 的文件已存在时覆盖它")
-    roster.set_defaults(run=_roster)
-    applicants = commands.add_parser("applicants", help="核对申报人员学时核对表（.xlsx）：每人一行，逐人给出结论")
-    applicants.add_argument("file", help="申报人员学时核对表 .xlsx 文件")
-    applicants.add_argument("--json", action="store_true", help="输出完整的 JSON 报告")
-    applicants.add_argument("--annotate", metavar="OUT.xlsx", help="另存一份加了结论、标注了问题的工作簿（不会覆盖被检查的文件）")
-    applicants.add_argument("--force", action="store_true", help="--annotate 的文件已存在时覆盖它")
-    applicants.set_defaults(run=_applicants)
+    _workbook_command(commands, "roster", "检查填好的花名册（附件2，.xlsx）", "花名册 .xlsx 文件",
+                      "另存一份标注了问题的工作簿", _roster)
+    _workbook_command(commands, "applicants", "核对申报人员学时核对表（.xlsx）：每人一行，逐人给出结论",
+                      "申报人员学时核对表 .xlsx 文件", "另存一份加了结论、标注了问题的工作簿", _applicants)
     return parser
+
+
+def _workbook_command(commands, name: str, help_text: str, file_help: str, annotate_help: str, run) -> None:
+    """A subcommand that checks a workbook: FILE, --json, --annotate OUT.xlsx, --force."""
+    command = commands.add_parser(name, help=help_text)
+    command.add_argument("file", help=file_help)
+    command.add_argument("--json", action="store_true", help="输出完整的 JSON 报告")
+    command.add_argument("--annotate", metavar="OUT.xlsx", help=f"{annotate_help}（不会覆盖被检查的文件）")
+    command.add_argument("--force", action="store_true", help="--annotate 的文件已存在时覆盖它")
+    command.set_defaults(run=run)
 
 
 def main(argv: list[str] | None = None) -> int:
