@@ -65,6 +65,11 @@ def phone_context(request, browser):
 
 
 def serious_violations(page) -> list[dict]:
+    """axe's serious and critical findings once every CSS transition has ended: Material fades
+    colours in (the search field, result counts, .25 s), and a colour caught mid-fade is not what
+    a person reads."""
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')",
+                           timeout=10_000)
     return page.evaluate(AXE_RUN, WCAG_21_AA)
 
 
