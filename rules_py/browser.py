@@ -15,9 +15,19 @@ import datetime as dt
 import json
 
 from rules_py.evaluate import evaluate
+from rules_py.notice import DEFAULT_NOTICE, load_notice
 from rules_py.person import InputError, read_json_text
 
 _roster_kept: tuple[bytes, dict] | None = None
+_notice_id = DEFAULT_NOTICE  # the notice of the page that started this engine (use_notice)
+
+
+def use_notice(notice_id: str) -> None:
+    """Check everything after this against ``notice_id``: a page built from another notice file
+    (build.py --notice) names its notice, and its engine must judge by that notice's numbers."""
+    global _notice_id
+    load_notice(notice_id)  # an id the wheel does not carry fails here, at start, not at a check
+    _notice_id = notice_id
 
 
 def _dumps(data) -> str:
@@ -33,7 +43,7 @@ def evaluate_json(text: str, as_of: str | None = None) -> str:
         person = read_json_text(text, "输入")
         if isinstance(person, dict) and person.get("as_of") is None:
             person = {**person, "as_of": as_of or dt.date.today().isoformat()}
-        return _dumps({"result": evaluate(person)})
+        return _dumps({"result": evaluate(person, _notice_id)})
     except InputError as error:
         return _dumps({"error": {"field": error.field, "message": error.message}})
 
@@ -59,7 +69,8 @@ def roster_json(data, filename: str | None, annotate: bool, keep: bool, on_rows=
     global _roster_kept
     _roster_kept = None
     data = _as_bytes(data)
-    report = roster.check_roster(data, filename or "花名册.xlsx", annotate=bool(annotate), on_progress=on_rows)
+    report = roster.check_roster(data, filename or "花名册.xlsx", annotate=bool(annotate), notice=_notice_id,
+                                 on_progress=on_rows)
     annotated = report.pop("annotated_xlsx", None)
     if keep and not report["fatal"] and report["problems"]:
         _roster_kept = (data, report)
@@ -85,7 +96,7 @@ def roster_annotate() -> tuple[bytes | None, str | None]:
         return None, None
     data, report = _roster_kept
     _roster_kept = None
-    annotated = roster.annotate_report(data, report)
+    annotated = roster.annotate_report(data, report, notice=_notice_id)
     return annotated, report.get("annotation_error")
 
 
@@ -102,6 +113,6 @@ def applicants_json(data, filename: str | None, annotate: bool, on_rows=None) ->
     from rules_py.applicants import check_applicants
 
     report = check_applicants(_as_bytes(data), filename or "申报人员学时核对表.xlsx", annotate=bool(annotate),
-                              on_progress=on_rows)
+                              notice=_notice_id, on_progress=on_rows)
     annotated = report.pop("annotated_xlsx", None)
     return _dumps(report), annotated

@@ -84,9 +84,10 @@ def page_context(b: Build) -> dict:
         "short_label": lambda label: label.split("（")[0],
         "date": cn_date,
         "hours": hours,
-        # A self-check page's engine: its tools and the runtime it starts, as one line of JSON
-        # for the front matter (templates/overrides/main.html writes it into the page <head>).
-        "engine": lambda *tools: json.dumps(b.runtime.describe(tools), sort_keys=True),
+        # A self-check page's engine: its tools, the runtime it starts and the notice it judges by,
+        # as one line of JSON for the front matter (templates/overrides/main.html writes it into
+        # the page <head>).
+        "engine": lambda *tools: json.dumps({**b.runtime.describe(tools), "notice": b.notice.id}, sort_keys=True),
     }
 
 

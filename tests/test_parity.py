@@ -235,3 +235,17 @@ def test_engine_imports_no_workbook_package():
     completed = subprocess.run([sys.executable, "-c", code, str(ROOT / "examples/person-senior-2025.json")],
                                capture_output=True, text=True, check=True, cwd=ROOT)
     assert json.loads(completed.stdout) == []
+
+
+def test_the_engine_judges_by_the_notice_its_page_names():
+    """rules_py.browser.use_notice: the notice every later call judges by. An id the wheel does not
+    carry fails when the engine starts (a build mistake), and the notice in use stays as it was."""
+    from rules_py import browser
+    from rules_py.notice import NoticeDataError
+
+    person = (ROOT / "examples" / "person-senior-2025.json").read_text("utf-8")
+    browser.use_notice("songshan-2025")
+    assert json.loads(browser.evaluate_json(person))["result"]["notice"]["id"] == "songshan-2025"
+    with pytest.raises(NoticeDataError):
+        browser.use_notice("no-such-notice")
+    assert json.loads(browser.evaluate_json(person))["result"]["notice"]["id"] == "songshan-2025"

@@ -595,3 +595,11 @@ def _next_notice():
     from rules_py.notice import Notice
 
     return Notice(NEXT_NOTICE.stem, tomllib.loads(NEXT_NOTICE.read_text("utf-8")))
+
+
+def test_each_self_check_page_names_the_notice_its_engine_judges_by(next_year_site):
+    """The worker passes this id to rules_py.browser.use_notice, so a 2026 site's engine counts
+    公需 40, not the default notice's 30."""
+    for rel in ("selfcheck/index.html", "roster/index.html"):
+        page = (next_year_site / rel).read_text("utf-8")
+        assert '"notice": "songshan-2026"' in page, rel

@@ -6,7 +6,7 @@ import { pageModule, python, rosterData } from "./python.mjs";
 
 const data = rosterData();
 const { report, preview } = python({
-  imports: "from pathlib import Path\nfrom rules_py.roster import check_roster\nfrom rules_py.roster_preview import preview_rows\n"
+  imports: "from pathlib import Path\nfrom rules_py.roster import check_roster\nfrom rules_py.roster.preview import preview_rows\n"
     + "raw = Path('examples/roster-with-problems.xlsx').read_bytes()\nreport = check_roster(raw, 'roster-with-problems.xlsx')\n"
     + "report.pop('annotated_xlsx', None)",
   value: "{'report': report, 'preview': preview_rows(raw, report, 10)}",

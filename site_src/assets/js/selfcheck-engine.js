@@ -11,6 +11,7 @@ from rules_py.browser import roster_annotate as _selfcheck_roster_annotate
 from rules_py.browser import roster_json as _selfcheck_roster
 from rules_py.browser import roster_limits_json as _selfcheck_roster_limits
 from rules_py.browser import roster_preview_json as _selfcheck_roster_preview
+from rules_py.browser import use_notice as _selfcheck_use_notice
 `;
 
 // Start Pyodide; the lock file makes the wheels download while the interpreter boots, and
@@ -19,34 +20,39 @@ from rules_py.browser import roster_preview_json as _selfcheck_roster_preview
 // own option for it (`stdLibURL`, a documented config field of Pyodide 314: Pyodide fetches that zip
 // instead of indexURL + "python_stdlib.zip" and mounts it as the interpreter's standard library).
 export async function startEngine({ loadPyodide, createPyodideModule, indexURL, stdLibURL, lockFileContents,
-                                    packageBaseUrl, packages, onStage = () => {} }) {
+                                    packageBaseUrl, packages, notice, onStage = () => {} }) {
   const options = { indexURL, stdLibURL, lockFileContents, packageBaseUrl, packages,
                     stdout: () => {}, stderr: (line) => console.warn(line) };
   if (createPyodideModule) options.createPyodideModule = createPyodideModule;
   const pyodide = await loadPyodide(options);
   onStage("import");
   pyodide.runPython(PYTHON_GLUE);
+  // The page's own notice (build.py --notice); without one, rules_py's default notice.
+  if (notice) pyodide.globals.get("_selfcheck_use_notice")(notice);
+  return engineCalls(pyodide);
+}
+
+// A Python tuple as a JS array; bytes come out as a Uint8Array of their own (copied out of the
+// interpreter's memory, so they can be transferred to the page).
+function unpack(proxy) {
+  try {
+    return proxy.toJs({ create_pyproxies: false }).map((item) => (item instanceof Uint8Array ? item.slice() : item ?? null));
+  } finally {
+    proxy.destroy();
+  }
+}
+
+// The engine's calls on a booted interpreter that has run PYTHON_GLUE.
+function engineCalls(pyodide) {
   const call = (name) => pyodide.globals.get(name);
   const evaluateText = call("_selfcheck_evaluate");
   const rosterText = call("_selfcheck_roster");
   const previewText = call("_selfcheck_roster_preview");
   const annotateKept = call("_selfcheck_roster_annotate");
   let limits = null;  // the roster limits, read when the first roster arrives
-  const version = pyodide.runPython("import sys; sys.version.split()[0]");
-
-  // A Python tuple as a JS array; bytes come out as a Uint8Array of their own (copied out of the
-  // interpreter's memory, so they can be transferred to the page).
-  function unpack(proxy) {
-    try {
-      return proxy.toJs({ create_pyproxies: false }).map((item) => (item instanceof Uint8Array ? item.slice() : item ?? null));
-    } finally {
-      proxy.destroy();
-    }
-  }
-
   return {
     pyodide,
-    python: version,
+    python: pyodide.runPython("import sys; sys.version.split()[0]"),
     // JSON text of a person -> {result} or {error: {field, message}}
     evaluate(personText) {
       return JSON.parse(evaluateText(personText));

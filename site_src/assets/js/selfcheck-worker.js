@@ -5,8 +5,8 @@
 // handles the first request.
 //
 // Messages in:   {type: "start", runtime}                       first, from the page: the page's
-//                    runtime description (sitebuild/runtime.py, Runtime.describe; paths relative to
-//                    assets/selfcheck/)
+//                    runtime description (sitebuild/runtime.py, Runtime.describe; paths relative
+//                    to assets/selfcheck/) and the notice it judges by
 // Messages out:  {type: "progress", stage, received, expected}
 //                {type: "ready", python, pyodide, ms, packed, runtime}   runtime: where each large
 //                    file came from, {wasm, asm, stdlib: "cache" | "network"}; packed: gzip copies used
@@ -213,6 +213,7 @@ async function boot({ runtime }) {
     loadPyodide, createPyodideModule, indexURL, stdLibURL: urls.stdlib, lockFileContents,
     packageBaseUrl: new URL("./", lockURL).href,
     packages: runtime.packages,
+    notice: runtime.notice,
     onStage: setStage,
   })]);
   const from = Object.fromEntries(await Promise.all(
