@@ -145,6 +145,8 @@ def _date_line() -> str:
 
 
 def _plan(notice: Notice) -> Form:
+    """The spec of 附件1, the training plan. Long by its data (one Column per column, with its prompt), not by
+    logic: a declaration reads best whole."""
     year = notice.year
     start, end = notice.data["training_year"]["start"], notice.data["training_year"]["end"]
     max_hours = notice.input_limits["max_hours_per_activity"]
@@ -220,6 +222,8 @@ def _plan(notice: Notice) -> Form:
 
 
 def _roster(notice: Notice) -> Form:
+    """The spec of 附件2, the roster. Long by its data (one Column per column, with its prompt), not by
+    logic: a declaration reads best whole."""
     year = notice.year
     req = notice.requirements
     max_hours = notice.input_limits["max_hours_per_activity"]
@@ -354,6 +358,8 @@ def year_columns(notice: Notice, year: int) -> tuple[Column, ...]:
 
 
 def _applicants(notice: Notice) -> Form:
+    """The spec of 申报人员学时核对表, this project's own form. Long by its data (one Column per column, with its prompt), not by
+    logic: a declaration reads best whole."""
     year = notice.year
     years = applicant_years(notice)
     cite = notice.cite
