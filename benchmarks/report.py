@@ -299,6 +299,7 @@ def machine_lines(r: dict) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 def markdown(r: dict) -> str:
+    """BENCHMARKS.md from the results, top to bottom as it reads: long by its sections, not logic."""
     parts = [
         "# Benchmarks",
         "",

@@ -84,7 +84,9 @@ def frictionless_report(command: list[str], folder: Path, rows: int) -> dict:
 
 def measure(paths: dict[int, Path], runs: int, browser=None, url_for: dict[int, str] | None = None) -> dict:
     """``browser``: a roster_browser.BrowserRoster (or None for CPython only); ``url_for[rows]``:
-    the roster page to check a roster of ``rows`` on (shipped or lifted copy)."""
+    the roster page to check a roster of ``rows`` on (shipped or lifted copy). One loop runs every
+    tool on each size in turn, interleaved so load changes hit all of them alike: that is why
+    it stays one function."""
     import frictionless
 
     from rules_py.roster import check_roster
