@@ -592,6 +592,31 @@ def test_what_the_marked_copy_lacks_is_said_before_the_download(phone, site_serv
     assert errors == []
 
 
+@pytest.mark.parametrize("mode", ["normal", "large"])
+def test_axe_on_notes_sheets_and_what_the_copy_lacks(browser, site_server, tmp_path, mode):
+    """The new parts of the report (说明, sheet groups, the preview's and the download's words)
+    pass axe-core like the rest of the report (tests/browser/test_accessibility.py)."""
+    from test_accessibility import new_context, serious_violations  # it imports this module
+
+    context = new_context(browser, "375", mode == "large")
+    try:
+        page = context.new_page()
+        errors = watch_console(page)
+        rp = RosterPage(page, site_server).open().wait_ready()
+        for name, data, part in (("other-layout.xlsx", rf.CLERK_EXAMPLES["other-layout"](), "#rc-notes"),
+                                 ("两年花名册.xlsx", two_sheets_with_problems(), ".rc-preview-sheet"),
+                                 ("盖章花名册.xlsx", sealed_with_a_problem(), "#rc-lacks")):
+            check_file(rp, tmp_path, name, data)
+            page.locator(part).wait_for(timeout=CHECK_MS)
+            if page.locator(".rc-kind").count():
+                page.locator("#rc-download-link").wait_for(timeout=CHECK_MS)
+                page.locator(".rc-kind").first.evaluate("details => { details.open = true; }")
+            assert serious_violations(page) == [], name
+        assert errors == []
+    finally:
+        context.close()
+
+
 # ---------------------------------------------------------------------------------------------
 # window.selfCheck.checkRoster: the same report as CPython (DESIGN §4, §5)
 # ---------------------------------------------------------------------------------------------
