@@ -1,5 +1,7 @@
-// 花名册自查: the report — a summary first, the problems grouped by kind, the slot for the first
-// rows (roster-preview.js), the marked workbook to download. `page` is roster.js's state; `data`
+// 花名册自查: the report — a summary first (with the engine's notes on how the file was read, as
+// 说明, and every sheet checked), the problems grouped by kind (and by sheet when there are several),
+// the slot for the first rows (roster-preview.js), the marked workbook to download, preceded by
+// what the copy cannot keep (report.annotation_lacks). `page` is roster.js's state; `data`
 // the page data (rules_py/page_data.py: codes, severities, columns, the deadline worded).
 
 import { h } from "./dom.js";
