@@ -173,7 +173,8 @@ def roster_data(notice_id: str) -> dict:
         "limits": codes["limits"],
         "problems": codes["problems"],
         "fatal": codes["fatal"],
-        "severities": SEVERITY_NAMES,
+        # "info": the notes on how the file was read (rows skipped, columns absent), never a problem.
+        "severities": {"info": "说明", **SEVERITY_NAMES},
         "columns": {column.key: column.header for column in form_by_id(notice, ROSTER_FORM).columns},
         "deadline": deadline.isoformat(),
         "deadline_text": cn_date(deadline),

@@ -3,7 +3,8 @@ summary, the problems grouped by kind and the first rows with the bad cells mark
 the marked workbook, which openpyxl reads back with its fills and comments. Wrong files get the
 Chinese message of the fatal code (a file over the size limit is refused before it reaches the
 worker), a large roster shows rows read while the page stays responsive, and WeChat gets told how
-to get the file. window.selfCheck.checkRoster (ARCHITECTURE.md, "Contracts") gives the report CPython's
+to get the file. Rosters as clerks make them: the engine's notes shown as 说明, several sheets named
+and their problems grouped, what the marked copy lacks said before the download. window.selfCheck.checkRoster (ARCHITECTURE.md, "Contracts") gives the report CPython's
 check_roster gives, for clean, planted-problem and unusable files, annotated workbook included.
 
 Every request stays on the local server, nothing is sent anywhere (GET only), and the page's CSP is
@@ -474,6 +475,147 @@ def test_cells_and_file_names_that_look_like_html_stay_text(phone, site_server, 
     assert not [p for p in site_server.paths() if p.split("?")[0].endswith("/x")]
     rp.shot("html-cells", page.locator("#rc-result"))
     assert_local_only(requests, methods, site_server, errors)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rosters as clerks make them: the report's notes, its sheets, what the marked copy lacks
+# ---------------------------------------------------------------------------------------------
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def two_sheets_with_problems() -> bytes:
+    """A unit's 2024 and 2025 rosters in one workbook, a problem on each."""
+    first, second = rf.people(3), rf.people(3, start=5)
+    first[0]["phone"] = "12345"
+    second[1]["public_hours"] = "三十"
+    return rf.workbook_of({"2024年": rf.custom(first), "2025年": rf.custom(second)})
+
+
+def sealed_with_a_problem() -> bytes:
+    """The clerk-made "image-and-link" roster (a pasted seal, an external link), with a problem,
+    so that a marked copy is offered."""
+    rows = rf.people(3)
+    rows[1]["phone"] = "12345"
+    return rf.add_member(rf.with_external_link(rows), "xl/media/image1.png", PNG_SIGNATURE)
+
+
+def check_file(rp: RosterPage, tmp_path: Path, name: str, data: bytes):
+    rp.pick(write(tmp_path, name, data))
+    rp.page.wait_for_function("name => document.querySelector('#rc-summary .rc-file')?.textContent.includes(name)",
+                              arg=name, timeout=CHECK_MS)
+    return expected_report(data, name)
+
+
+def shown_notes(page) -> list[dict]:
+    return page.locator("#rc-summary .rc-note").evaluate_all(
+        "els => els.map(e => ({code: e.dataset.code, tag: e.querySelector('.rc-tag').textContent, text: e.textContent}))")
+
+
+@pytest.mark.parametrize("example", ["not-people", "other-layout"])
+def test_notes_are_shown_under_the_headline_as_explanations(phone, site_server, tmp_path, example):
+    page = phone.new_page()
+    errors = watch_console(page)
+    rp = RosterPage(page, site_server).open().wait_ready()
+    expected = check_file(rp, tmp_path, f"{example}.xlsx", rf.CLERK_EXAMPLES[example]())
+    assert expected["notes"] and expected["summary"]["errors"] == 0
+    notes = shown_notes(page)
+    assert [n["code"] for n in notes] == [n["code"] for n in expected["notes"]]
+    for note, want in zip(notes, expected["notes"]):
+        assert note["tag"] == "说明"
+        assert want["title"] in note["text"] and want["message"] in note["text"]
+    # Right under the headline, and calm: a clean roster stays "未发现问题", no problem list.
+    assert page.locator("#rc-summary .rc-headline + .rc-notes").count() == 1
+    assert page.locator("#rc-summary .rc-headline").inner_text().endswith("未发现问题")
+    assert page.locator(".rc-kind").count() == 0
+    tags = page.locator("#rc-summary .rc-tag").evaluate_all("els => els.map(e => e.className)")
+    assert set(tags) == {"rc-tag rc-tag--info"}
+    rp.shot(f"notes-{example}", page.locator("#rc-result"))
+    assert errors == []
+
+
+def test_several_sheets_are_named_and_the_problems_grouped_by_sheet(phone, site_server, tmp_path):
+    page = phone.new_page()
+    errors = watch_console(page)
+    rp = RosterPage(page, site_server).open().wait_ready()
+    # The clerk-made example: the only problem is on the second sheet.
+    expected = check_file(rp, tmp_path, "two-sheets.xlsx", rf.CLERK_EXAMPLES["two-sheets"]())
+    assert [s["sheet"] for s in expected["sheets"]] == ["2024年", "2025年"]
+    line = page.locator("#rc-summary .rc-file").inner_text()
+    assert "检查了 2 个工作表" in line and "“2024年”（3 人" in line and "“2025年”（3 人" in line
+    problem = expected["problems"][0]
+    group = page.locator(f'.rc-kind[data-code="{problem["code"]}"] .rc-sheet-group[data-sheet="2025年"]')
+    assert group.locator(".rc-sheet-name").inner_text() == "工作表“2025年”"
+    assert problem["message"] in group.locator("li").inner_text()
+    rp.shot("two-sheets", page.locator("#rc-result"))
+
+    # Problems on both sheets: one group each; the preview says it draws only the main sheet.
+    expected = check_file(rp, tmp_path, "两年花名册.xlsx", two_sheets_with_problems())
+    assert {p["sheet"] for p in expected["problems"]} == {"2024年", "2025年"}
+    groups = page.locator(".rc-sheet-group").evaluate_all("els => els.map(e => e.dataset.sheet)")
+    assert sorted(groups) == ["2024年", "2025年"]
+    page.locator("#rc-preview").wait_for(timeout=CHECK_MS)
+    said = page.locator("#rc-preview .rc-preview-sheet").inner_text()
+    assert f"只画出工作表“{expected['sheet']}”的行" in said and "其他工作表" in said
+    page.locator("#rc-download-link").wait_for(timeout=CHECK_MS)
+    rp.shot("two-sheets-problems", page.locator("#rc-result"))
+
+    # One sheet: no sheet groups, no word about other sheets.
+    check_file(rp, tmp_path, "单位花名册.xlsx", planted_roster())
+    page.locator("#rc-preview").wait_for(timeout=CHECK_MS)
+    assert page.locator(".rc-sheet-group, .rc-preview-sheet").count() == 0
+    assert errors == []
+
+
+def test_what_the_marked_copy_lacks_is_said_before_the_download(phone, site_server, tmp_path):
+    page = phone.new_page()
+    errors = watch_console(page)
+    rp = RosterPage(page, site_server).open().wait_ready()
+    expected = check_file(rp, tmp_path, "盖章花名册.xlsx", sealed_with_a_problem())
+    lacks = list(expected["annotation_lacks"].values())
+    assert lacks == ["图片（如公章、签名）"]
+    link = page.locator("#rc-download-link")
+    link.wait_for(timeout=CHECK_MS)
+    said = page.locator("#rc-download .rc-lacks").inner_text()
+    assert "标注版里没有原文件的图片（如公章、签名）" in said and "在原文件上修改" in said
+    # Before the button, in reading order.
+    assert page.evaluate("""() => {
+      const lacks = document.querySelector('#rc-download .rc-lacks');
+      const link = document.querySelector('#rc-download-link');
+      return Boolean(lacks.compareDocumentPosition(link) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }""")
+    rp.shot("image-and-link", page.locator("#rc-result"))
+
+    # A copy that keeps everything says nothing of the kind.
+    check_file(rp, tmp_path, "单位花名册.xlsx", planted_roster())
+    page.locator("#rc-download-link").wait_for(timeout=CHECK_MS)
+    assert page.locator(".rc-lacks").count() == 0
+    assert errors == []
+
+
+@pytest.mark.parametrize("mode", ["normal", "large"])
+def test_axe_on_notes_sheets_and_what_the_copy_lacks(browser, site_server, tmp_path, mode):
+    """The new parts of the report (说明, sheet groups, the preview's and the download's words)
+    pass axe-core like the rest of the report (tests/browser/test_accessibility.py)."""
+    from test_accessibility import new_context, serious_violations  # it imports this module
+
+    context = new_context(browser, "375", mode == "large")
+    try:
+        page = context.new_page()
+        errors = watch_console(page)
+        rp = RosterPage(page, site_server).open().wait_ready()
+        for name, data, part in (("other-layout.xlsx", rf.CLERK_EXAMPLES["other-layout"](), "#rc-notes"),
+                                 ("两年花名册.xlsx", two_sheets_with_problems(), ".rc-preview-sheet"),
+                                 ("盖章花名册.xlsx", sealed_with_a_problem(), "#rc-lacks")):
+            check_file(rp, tmp_path, name, data)
+            page.locator(part).wait_for(timeout=CHECK_MS)
+            if page.locator(".rc-kind").count():
+                page.locator("#rc-download-link").wait_for(timeout=CHECK_MS)
+                page.locator(".rc-kind").first.evaluate("details => { details.open = true; }")
+            assert serious_violations(page) == [], name
+        assert errors == []
+    finally:
+        context.close()
 
 
 # ---------------------------------------------------------------------------------------------

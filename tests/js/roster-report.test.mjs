@@ -11,7 +11,7 @@ const { report, preview } = python({
     + "report.pop('annotated_xlsx', None)",
   value: "{'report': report, 'preview': preview_rows(raw, report, 10)}",
 });
-const { codeOrder, downloadName, groupBy, headline } = await pageModule("roster-report.js");
+const { codeOrder, downloadName, groupBy, headline, sheetsOf } = await pageModule("roster-report.js");
 const { compactColumns, problemsByCell } = await pageModule("roster-preview.js");
 
 test("the example has problems of several codes, errors and warnings", () => {
@@ -63,5 +63,12 @@ for (const [file, expected] of [["花名册.xlsx", "花名册（标注版）.xls
 
 test("the page data words the deadline and names the severities", () => {
   assert.match(data.deadline_text, /^\d{4}年\d{1,2}月\d{1,2}日$/);
-  assert.deepEqual(Object.keys(data.severities).sort(), ["error", "warning"]);
+  assert.deepEqual(Object.keys(data.severities).sort(), ["error", "info", "warning"]);
+  assert.equal(data.severities.info, "说明");  // the notes on how the file was read
+});
+
+test("the sheets checked come from the report, or its one sheet for a report without them", () => {
+  assert.deepEqual(sheetsOf(report).map((s) => s.sheet), report.sheets.map((s) => s.sheet));
+  const older = { sheet: "花名册", header_row: 3, rows_checked: 2, problems: [] };
+  assert.deepEqual(sheetsOf(older), [{ sheet: "花名册", header_row: 3, rows_checked: 2 }]);
 });

@@ -3,7 +3,7 @@
 // the columns with a problem are drawn; one tap shows every column.
 
 import { h } from "./dom.js";
-import { groupBy } from "./roster-report.js";
+import { groupBy, sheetsOf } from "./roster-report.js";
 
 /** The report's problems by cell reference ("B7" -> [problem, …]); problems without a cell are left out. */
 export function problemsByCell(problems) {
@@ -70,6 +70,9 @@ export function previewTable(data, report, preview) {
   const total = preview.problem_rows;
   return h("section", { class: "rc-preview", id: "rc-preview" },
     h("h3", {}, total > shown ? `有问题的行（前 ${shown} 行，共 ${total} 行）` : `有问题的行（共 ${total} 行）`),
+    sheetsOf(report).length > 1
+      ? h("p", { class: "rc-preview-sheet" }, `这里只画出工作表“${report.sheet}”的行；其他工作表的问题见上面的列表和标注版工作簿。`)
+      : null,
     h("p", { class: "sc-hint" }, h("span", { class: "rc-swatch rc-bad--error" }), "错误 ",
       h("span", { class: "rc-swatch rc-bad--warning" }), "提醒。点标色的单元格看说明。", toggle ? " " : null, toggle),
     scroller,

@@ -1,5 +1,7 @@
-// 花名册自查: the report — a summary first, the problems grouped by kind, the slot for the first
-// rows (roster-preview.js), the marked workbook to download. `page` is roster.js's state; `data`
+// 花名册自查: the report — a summary first (with the engine's notes on how the file was read, as
+// 说明, and every sheet checked), the problems grouped by kind (and by sheet when there are several),
+// the slot for the first rows (roster-preview.js), the marked workbook to download, preceded by
+// what the copy cannot keep (report.annotation_lacks). `page` is roster.js's state; `data`
 // the page data (rules_py/page_data.py: codes, severities, columns, the deadline worded).
 
 import { h } from "./dom.js";
@@ -62,6 +64,26 @@ function againButton(page) {
     "检查另一个文件"));
 }
 
+/** The sheets checked (report.sheets; older reports name only report.sheet). */
+export function sheetsOf(report) {
+  return report.sheets?.length ? report.sheets : [{ sheet: report.sheet, header_row: report.header_row, rows_checked: report.rows_checked }];
+}
+
+function problemItems(items) {
+  return h("ol", { class: "rc-items" }, items.map((p) =>
+    h("li", { dataset: { cell: p.cell || "", row: String(p.row ?? ""), sheet: p.sheet || "" } },
+      h("span", { class: "rc-message" }, p.message),
+      h("span", { class: "rc-fix" }, "改法：", p.hint))));
+}
+
+/** One list, or — when several sheets were checked — one list per sheet under the sheet's name. */
+function itemsBySheet(report, items) {
+  if (sheetsOf(report).length < 2) return problemItems(items);
+  return [...groupBy(items, (p) => p.sheet || report.sheet)].map(([sheet, ofSheet]) =>
+    h("div", { class: "rc-sheet-group", dataset: { sheet } },
+      h("p", { class: "rc-sheet-name" }, `工作表“${sheet}”`), problemItems(ofSheet)));
+}
+
 function kindSection(data, report, code, items, open) {
   const spec = data.problems[code] || { severity: "error", title: code, explanation: "" };
   const count = report.summary.by_code[code];
@@ -72,10 +94,7 @@ function kindSection(data, report, code, items, open) {
       h("span", { class: "rc-kind-title" }, spec.title),
       h("span", { class: "rc-count" }, `${count} 处`)),
     h("p", { class: "rc-explain" }, spec.explanation, " ", h("a", { href: `../roster-codes/#${code}` }, "说明")),
-    h("ol", { class: "rc-items" }, items.slice(0, LIST_PER_KIND).map((p) =>
-      h("li", { dataset: { cell: p.cell || "", row: String(p.row ?? "") } },
-        h("span", { class: "rc-message" }, p.message),
-        h("span", { class: "rc-fix" }, "改法：", p.hint)))),
+    itemsBySheet(report, items.slice(0, LIST_PER_KIND)),
     more > 0 ? h("p", { class: "rc-more" }, `另有 ${more} 处未在此列出，全部见标注版工作簿的“问题汇总”工作表。`) : null);
 }
 
@@ -86,13 +105,35 @@ function kinds(data, report) {
     codeOrder(data, report).map((code, index) => kindSection(data, report, code, byCode.get(code) || [], index === 0)));
 }
 
+/** Where the table was found: the sheet and header row, or every sheet checked. */
+function fileLine(report) {
+  const sheets = sheetsOf(report);
+  if (sheets.length < 2) return `文件“${report.file}”，工作表“${report.sheet}”，表头在第 ${report.header_row} 行。`;
+  const each = sheets.map((s) => `“${s.sheet}”（${s.rows_checked} 人，表头在第 ${s.header_row} 行）`).join("、");
+  return `文件“${report.file}”，检查了 ${sheets.length} 个工作表：${each}。`;
+}
+
+/** How the file was read (rows, columns, sheets skipped; what the marked copy lacks): 说明, never a problem. */
+function notesList(data, report) {
+  const notes = report.notes || [];
+  if (!notes.length) return null;
+  const several = sheetsOf(report).length > 1;
+  return h("ul", { class: "rc-notes", id: "rc-notes" }, notes.map((note) =>
+    h("li", { class: "rc-note", dataset: { code: note.code, sheet: note.sheet || "" } },
+      h("span", { class: "rc-tag rc-tag--info" }, data.severities[note.severity || "info"]), " ",
+      several && note.sheet ? h("span", { class: "rc-note-sheet" }, `工作表“${note.sheet}”：`) : null,
+      note.title ? h("strong", { class: "rc-note-title" }, `${note.title}。`) : null,
+      note.message)));
+}
+
 function summary(data, report, several) {
   const { errors, warnings } = report.summary;
   const tone = errors ? "errors" : warnings ? "warnings" : "ok";
   return h("div", { class: `rc-summary rc-summary--${tone}`, id: "rc-summary",
                     dataset: { errors: String(errors), warnings: String(warnings), rows: String(report.rows_checked) } },
     h("p", { class: "rc-headline" }, headline(report)),
-    h("p", { class: "rc-file" }, `文件“${report.file}”，工作表“${report.sheet}”，表头在第 ${report.header_row} 行。`),
+    notesList(data, report),
+    h("p", { class: "rc-file" }, fileLine(report)),
     errors ? h("p", {}, "错误请改正后再报备；提醒请核对，不影响报备。")
       : warnings ? h("p", {}, "没有必须改正的错误；提醒请核对，不影响报备。")
         : h("p", {}, "可以报备了。"),
@@ -127,10 +168,16 @@ export function downloadBox(page, report, answer) {
   }
   dropDownload(page);
   page.downloadUrl = URL.createObjectURL(new Blob([answer.annotated_xlsx], { type: XLSX_TYPE }));
+  const lacks = Object.values(report.annotation_lacks || {});
+  if (lacks.length) {
+    box.append(h("p", { class: "rc-lacks", id: "rc-lacks" }, h("strong", {}, "请注意："),
+      `标注版里没有原文件的${lacks.join("、")}。请以标注版为指引，在原文件上修改，不要用标注版代替原文件报备。`));
+  }
   box.append(
     h("p", {}, h("a", { class: "md-button md-button--primary rc-download-link", id: "rc-download-link",
                         href: page.downloadUrl, download: downloadName(report.file) }, "下载标注版工作簿")),
-    h("p", { class: "sc-hint" }, "有错误的单元格标红、有提醒的标黄，并附批注；第一个工作表“问题汇总”列出全部问题，",
+    h("p", { class: "sc-hint" }, "有错误的单元格标红、有提醒的标黄，并附批注；最前面的工作表“问题汇总”列出全部问题",
+      "（原文件已有同名工作表的，名为“问题汇总(2)”），",
       "点单元格地址可跳到该单元格。这是副本：请在原文件上修改，改好后再来检查一遍。"),
   );
   if (page.inWechat) box.append(wechatNote("download"));
