@@ -4,8 +4,9 @@ the marked workbook, which openpyxl reads back with its fills and comments. Wron
 Chinese message of the fatal code (a file over the size limit is refused before it reaches the
 worker), a large roster shows rows read while the page stays responsive, and WeChat gets told how
 to get the file. Rosters as clerks make them: the engine's notes shown as 说明, several sheets named
-and their problems grouped, what the marked copy lacks said before the download. window.selfCheck.checkRoster (ARCHITECTURE.md, "Contracts") gives the report CPython's
-check_roster gives, for clean, planted-problem and unusable files, annotated workbook included.
+and their problems grouped, what the marked copy lacks said before the download.
+window.selfCheck.checkRoster (ARCHITECTURE.md, "Contracts") gives the report CPython's check_roster
+gives, for clean, planted-problem and unusable files, annotated workbook included.
 
 Every request stays on the local server, nothing is sent anywhere (GET only), and the page's CSP is
 enforced. Each page load boots Pyodide (~6 s here), so each test loads the page once.
