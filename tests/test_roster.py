@@ -676,7 +676,8 @@ def test_clean_roster_annotation_says_no_problem():
 
 # -- speed ---------------------------------------------------------------------------------------
 
-def test_five_thousand_rows_are_checked_quickly():
+def test_five_thousand_correct_rows_give_no_problem():
+    """Its speed is measured by `make bench` (BENCHMARKS.md, "Roster check"), not here."""
     wb = Workbook()
     ws = wb.active
     ws.append(list(rf.FORM.headers))
@@ -684,12 +685,8 @@ def test_five_thousand_rows_are_checked_quickly():
         p = rf.person(i)
         p["total_hours"] = p["public_hours"] + p["professional_hours"]
         ws.append([p.get(k) for k in rf.KEYS])
-    data = rf.to_bytes(wb)
-    started = time.perf_counter()
-    report = check_roster(data)
-    elapsed = time.perf_counter() - started
+    report = check_roster(rf.to_bytes(wb))
     assert report["rows_checked"] == 5000 and report["problems"] == []
-    assert elapsed < 3.0  # ~0.7 s measured on CPython 3.11; generous for slow CI machines
 
 
 # -- the command line ----------------------------------------------------------------------------
