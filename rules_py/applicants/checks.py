@@ -248,6 +248,8 @@ class ApplicantChecker(Checker):
         """The engine's person built from the row, and the column key of each activity."""
         ident = self._id
         sex = ident.sex if ident is not None and ident.sex else SEXES.get(self._choice("sex"))
+        # Without an ID number (a person's own row, rules_py/applicants/door.py) the 出生日期 column says it.
+        born = ident.birth_date if ident is not None and ident.birth_date else parse_date(self._raw("birth_date"))
         exceptional = self._choice("exceptional") == YES
         code = APPLICANT_LEVELS[level]
         activities, keys = [], []
@@ -263,7 +265,7 @@ class ApplicantChecker(Checker):
                 keys.append(f"exam_passed_{y}")
         person = {
             "sex": sex,
-            "birth_date": ident.birth_date.isoformat() if ident is not None and ident.birth_date else None,
+            "birth_date": born.isoformat() if born else None,
             "application": {
                 "level": code, "year": year, "exceptional": exceptional,
                 "years_in_post": int(self._hours("years_in_post")) if exceptional else None,
