@@ -165,3 +165,18 @@ def test_no_application_cannot_be_saved():
 def test_a_person_the_engine_refuses_comes_back_as_its_error():
     answer, data = person_workbook_json(json.dumps({"application": {"level": "senior", "year": "x"}}), "{}")
     assert data is None and json.loads(answer)["error"]["field"] == "application.year"
+
+
+def test_the_self_check_page_lists_the_workbook_tools_on_demand_not_at_boot():
+    """学时自查's first visit loads rules_py alone (issue 10); the door's wheels are named for later,
+    with their bytes for the progress beside the button."""
+    from sitebuild import runtime as browser_runtime
+
+    runtime = browser_runtime.plan_runtime()
+    described = runtime.describe((), ("xlsx",))
+    assert described["packages"] == ["rules-py"] and described["bytes"] == runtime.describe()["bytes"]
+    assert set(described["on_demand"]["xlsx"]["packages"]) == {"openpyxl", "defusedxml"}
+    wheels = sum(len(data) for name, data in runtime.wheels.items()
+                 if name.startswith(("openpyxl-", "et_xmlfile-", "defusedxml-")))
+    assert described["on_demand"]["xlsx"]["bytes"] == wheels
+    assert "on_demand" not in runtime.describe(("roster",))
