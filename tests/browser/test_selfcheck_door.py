@@ -150,3 +150,22 @@ def test_axe_on_the_save_panel_and_the_row_chooser(phone_context, site_server):
     assert serious_violations(page) == [], "with the row chooser"
     screenshot(page, f"selfcheck-door-choose-{mode}", page.locator("#sc-door"))
     assert errors == []
+
+
+def test_tools_that_cannot_load_say_so_in_chinese_and_load_on_the_next_press(phone, site_server):
+    """The wheel does not arrive (a network cut): a Chinese message beside the buttons, and the next
+    press tries again."""
+    blocked = {"on": True}
+    phone.route(re.compile(r".*/openpyxl-[^/]*\.whl$"),
+                lambda route: route.abort() if blocked["on"] else route.continue_())
+    page = phone.new_page()
+    SelfCheck(page, site_server).open().wait_ready()
+    rows = [af.met_senior(0, 姓名="甲")]
+    choose_file(page, "一人.xlsx", af.filled(rows))
+    status = page.locator(".sc-door-status.sc-form-error")
+    status.wait_for(timeout=READY_MS)
+    assert "表格工具未能加载" in status.inner_text()
+    blocked["on"] = False
+    choose_file(page, "一人.xlsx", af.filled(rows))
+    page.locator(".sc-door-status", has_text="已按核对表第 5 行 甲").wait_for(timeout=READY_MS)
+    assert page.locator("#sc-level").input_value() == "senior"
