@@ -85,8 +85,8 @@ def row_values(person: dict, result: dict, notice: Notice, *, name: str = "", id
 
 def _refusal(person: dict, notice: Notice) -> dict | None:
     """Why this application cannot be a row of the notice's sheet, as {field, message}; else None."""
-    application = person["application"]
-    level, year = application["level"], application["year"]
+    application = person.get("application") or {}
+    level, year = application.get("level"), application.get("year")
     years = applicant_years(notice)
     span = f"{years[0]}–{years[-1]}"
     if level not in LEVEL_NAMES:
@@ -165,7 +165,7 @@ def save_person(person: dict, notice: Notice | str | None = None, *, name: str =
     notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice()
     name, id_number = " ".join(str(name or "").split()), str(id_number or "").strip().upper()
     answer = {"filename": download_name(notice, name), "xlsx": None, "missing": [], "problems": []}
-    result = evaluate(person, notice.id)
+    result = evaluate(person, notice.id)  # raises InputError for a person the engine refuses
     refusal = _refusal(person, notice)
     if refusal:
         answer["problems"].append(refusal)

@@ -169,3 +169,35 @@ def test_tools_that_cannot_load_say_so_in_chinese_and_load_on_the_next_press(pho
     choose_file(page, "一人.xlsx", af.filled(rows))
     page.locator(".sc-door-status", has_text="已按核对表第 5 行 甲").wait_for(timeout=READY_MS)
     assert page.locator("#sc-level").input_value() == "senior"
+
+
+def test_a_name_and_id_number_go_into_the_file_and_a_wrong_number_is_said_first(phone, site_server):
+    from io import BytesIO
+    import datetime as dt
+
+    from openpyxl import load_workbook
+    from testkit.roster_factory import make_id
+
+    page = phone.new_page()
+    errors = watch_console(page)
+    page.clock.set_fixed_time(CHECK_DAY)
+    sc = SelfCheck(page, site_server).open().wait_ready()
+    fill_short_person(sc)  # a woman born 1988-03-01
+    sc.check()
+    page.get_by_role("button", name="保存为核对表").click()
+    page.fill("#sc-door-name", "李芳")
+    page.fill("#sc-door-id", make_id(4, "male", dt.date(1988, 3, 1)))
+    page.get_by_role("button", name="下载核对表").click()
+    status = page.locator(".sc-door-status.sc-form-error")
+    status.wait_for(timeout=READY_MS)
+    assert "没有保存" in status.inner_text() and "性别" in status.inner_text()
+    screenshot(page, "selfcheck-door-id-mismatch", page.locator("#sc-door"))
+    page.fill("#sc-door-id", make_id(4, "female", dt.date(1988, 3, 1)))
+    with page.expect_download(timeout=READY_MS) as caught:
+        page.get_by_role("button", name="下载核对表").click()
+    assert caught.value.suggested_filename == "申报人员学时核对表（李芳）.xlsx"
+    sheet = load_workbook(BytesIO(open(caught.value.path(), "rb").read()))[af.FORM.sheet_name]
+    assert sheet.cell(af.FIRST_ROW, 1).value == "李芳"
+    assert sheet.cell(af.FIRST_ROW, 2).value == make_id(4, "female", dt.date(1988, 3, 1))
+    assert "空的" not in page.locator(".sc-door-status").inner_text()
+    assert [e for e in errors if "selfcheck worker" not in e] == []

@@ -15,7 +15,7 @@ const XLSX_TYPES = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsh
 
 /** Say `parts` in the door's status line; `alert` for what went wrong. */
 function say(door, parts, { alert = false } = {}) {
-  const shown = [parts].flat().filter(Boolean);
+  const shown = [parts].flat(Infinity).filter(Boolean);
   door.status.className = `sc-door-status${alert ? " sc-form-error" : ""}`;
   door.status.replaceChildren(...shown);
   door.status.hidden = !shown.length;
