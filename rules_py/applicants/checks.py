@@ -42,7 +42,8 @@ _FIELD_COLUMNS = {"sex": "id_number", "birth_date": "id_number", "application.le
                   **{f"circumstances.{key}": key for key, *_ in APPLICANT_FLAGS}}
 
 
-def _number(value: float) -> int | float:
+def plain_number(value: float) -> int | float:
+    """A whole number as an int (as JSON shows it), else the float."""
     return int(value) if float(value).is_integer() else value
 
 
@@ -157,7 +158,7 @@ class ApplicantChecker(Checker):
     def _hours(self, key: str) -> int | float:
         """A number cell the type check passed (empty is 0)."""
         value = self._raw(key)
-        return 0 if value is None else _number(parse_number(value)[0])
+        return 0 if value is None else plain_number(parse_number(value)[0])
 
     # -- what a title application adds
 

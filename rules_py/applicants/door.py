@@ -26,7 +26,7 @@ from dataclasses import replace
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from rules_py.applicants.checks import parse_date
+from rules_py.applicants.checks import parse_date, plain_number
 from rules_py.applicants.run import APPLICANTS_FORM, check_applicants
 from rules_py.blank_forms import DATE_FORMAT, form_workbook_bytes
 from rules_py.eligibility import base_window
@@ -51,10 +51,6 @@ def door_form(notice: Notice) -> Form:
     return replace(form, columns=tuple(replace(c, required=False) if c.key in IDENTITY else c for c in form.columns))
 
 
-def _hours(value) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
 def row_values(person: dict, result: dict, notice: Notice, *, name: str = "", id_number: str = "",
                remark: str = "") -> dict:
     """The cells of the person's row, keyed by the form's column keys (the optional 性别 and
@@ -77,8 +73,8 @@ def row_values(person: dict, result: dict, notice: Notice, *, name: str = "", id
     credited = {year["year"]: year for year in result["years"]}
     for y in applicant_years(notice):
         year = credited.get(y)
-        values[f"public_hours_{y}"] = _hours(year["public"]) if year else 0
-        values[f"professional_hours_{y}"] = _hours(year["professional"]) if year else 0
+        values[f"public_hours_{y}"] = plain_number(year["public"]) if year else 0
+        values[f"professional_hours_{y}"] = plain_number(year["professional"]) if year else 0
         values[f"exam_passed_{y}"] = YES if year and year["professional_by_exam"] else NO
     return {key: value for key, value in values.items() if value not in (None, "")}
 
