@@ -14,8 +14,8 @@ import pytest
 
 from testkit import applicants_factory as af
 from testkit import phone_page, record_requests, screenshot, watch_console
-from tests.browser.test_accessibility import new_context, serious_violations
-from tests.browser.test_selfcheck import CHECK_DAY, READY_MS, SelfCheck, assert_local_only, fill_short_person
+from test_accessibility import new_context, serious_violations
+from test_selfcheck import CHECK_DAY, READY_MS, SelfCheck, assert_local_only, fill_short_person
 
 pytestmark = pytest.mark.browser
 
