@@ -55,6 +55,8 @@ def preload(name: str) -> None:
         import rules_py.roster.preview  # noqa: F401  (imports the roster check and openpyxl)
     if name == "applicants":
         import rules_py.applicants  # noqa: F401  (the roster's stages, openpyxl and the engine)
+    if name == "xlsx":  # 学时自查's 核对表 door, loaded when the person asks for it
+        import rules_py.applicants.door  # noqa: F401
 
 
 def _as_bytes(data) -> bytes:
@@ -116,3 +118,27 @@ def applicants_json(data, filename: str | None, annotate: bool, on_rows=None) ->
                               notice=_notice_id, on_progress=on_rows)
     annotated = report.pop("annotated_xlsx", None)
     return _dumps(report), annotated
+
+
+def person_workbook_json(person_text: str, details_text: str) -> tuple[str, bytes | None]:
+    """学时自查's 保存为核对表: a person (JSON text, as evaluate_json takes it) and ``{"name",
+    "id_number"}`` (JSON text, either may be empty) -> (``{"filename", "missing", "problems"}`` or
+    ``{"error": {field, message}}`` as JSON text, the one-row workbook or None)."""
+    from rules_py.applicants.door import save_person
+
+    try:
+        person = read_json_text(person_text, "输入")
+        details = json.loads(details_text or "{}")
+        answer = save_person(person, _notice_id, name=details.get("name", ""), id_number=details.get("id_number", ""))
+    except InputError as error:
+        return _dumps({"error": {"field": error.field, "message": error.message}}), None
+    data = answer.pop("xlsx")
+    return _dumps(answer), data
+
+
+def read_persons_json(data, filename: str | None) -> str:
+    """学时自查's 从核对表读取: an applicants workbook's bytes -> its people for the form (JSON text of
+    rules_py.applicants.door.read_persons); never raises."""
+    from rules_py.applicants.door import read_persons
+
+    return _dumps(read_persons(_as_bytes(data), filename or "申报人员学时核对表.xlsx", _notice_id))

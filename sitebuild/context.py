@@ -86,8 +86,9 @@ def page_context(b: Build) -> dict:
         "hours": hours,
         # A self-check page's engine: its tools, the runtime it starts and the notice it judges by,
         # as one line of JSON for the front matter (templates/overrides/main.html writes it into
-        # the page <head>).
-        "engine": lambda *tools: json.dumps({**b.runtime.describe(tools), "notice": b.notice.id}, sort_keys=True),
+        # the page <head>). on_demand: tools loaded only when the person asks (Runtime.describe).
+        "engine": lambda *tools, on_demand=(): json.dumps({**b.runtime.describe(tools, tuple(on_demand)),
+                                                           "notice": b.notice.id}, sort_keys=True),
     }
 
 

@@ -289,7 +289,9 @@ def tool_packages(root: Path = ROOT) -> dict[str, list[str]]:
     but the standard library): the roster check reads workbooks with openpyxl, the project's
     dependencies."""
     requirements = _project(root)["dependencies"]
-    return {"roster": sorted(canonical_name(re.split(r"[<>=!~ ;\[]", dep, maxsplit=1)[0]) for dep in requirements)}
+    workbooks = sorted(canonical_name(re.split(r"[<>=!~ ;\[]", dep, maxsplit=1)[0]) for dep in requirements)
+    # "xlsx": 学时自查's 保存为核对表 / 从核对表读取, loaded on demand (Runtime.describe's on_demand).
+    return {"roster": workbooks, "xlsx": workbooks}
 
 
 @dataclass(frozen=True)
@@ -324,10 +326,12 @@ class Runtime:
         """The wheels' folder name: a digest of the lock file, which holds every wheel's hash."""
         return _sha256(self.lock_bytes)[:16]
 
-    def describe(self, tools: tuple[str, ...] = ()) -> dict:
+    def describe(self, tools: tuple[str, ...] = (), on_demand: tuple[str, ...] = ()) -> dict:
         """What the worker needs for a page offering ``tools`` (paths relative to assets/selfcheck/):
-        the packages to load and the bytes the page will download, for its progress bar."""
-        unknown = set(tools) - set(self.tools)
+        the packages to load and the bytes the page will download, for its progress bar.
+        ``on_demand``: tools the page loads only when the person asks for them (the worker's
+        loadTools request), each with the packages it adds and their bytes; nothing at boot."""
+        unknown = (set(tools) | set(on_demand)) - set(self.tools)
         if unknown:
             raise RuntimeBuildError(f"unknown self-check tools {sorted(unknown)}; known: {sorted(self.tools)}")
         packages = [self.engine]
@@ -352,7 +356,15 @@ class Runtime:
                             "plain_integrity": _sri(self.files[name]),
                             "packed_integrity": _sri(self.packed[name])}
                       for key, (name, content_type) in PACKED_FILES.items()},
+            **({"on_demand": {tool: self._on_demand(tool, packages) for tool in on_demand}} if on_demand else {}),
         }
+
+    def _on_demand(self, tool: str, loaded: list[str]) -> dict:
+        """The packages ``tool`` adds to those loaded at boot, and their wheels' bytes."""
+        packages = [name for name in self.tools[tool] if name not in loaded]
+        added = self._closure(packages) - self._closure(loaded)
+        return {"packages": packages,
+                "bytes": sum(len(self.wheels[self.lock["packages"][name]["file_name"]]) for name in added)}
 
     def _closure(self, names: list[str]) -> set[str]:
         seen: set[str] = set()

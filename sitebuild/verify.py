@@ -188,6 +188,8 @@ def find_broken_engines(site_dir: Path) -> list[str]:
         else:
             listed = json.loads(lock_path.read_text("utf-8"))["packages"]
             missing += [f"{name} (lock file)" for name in engine["packages"] if name not in listed]
+            missing += [f"{name} (lock file, on demand)" for tool in engine.get("on_demand", {}).values()
+                        for name in tool["packages"] if name not in listed]
             missing += [entry["file_name"] for entry in listed.values()
                         if not (lock_path.parent / entry["file_name"]).is_file()]
         problems += [f"{rel}: the self-check engine needs {name}, which the site lacks" for name in missing]

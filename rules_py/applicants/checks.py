@@ -42,7 +42,8 @@ _FIELD_COLUMNS = {"sex": "id_number", "birth_date": "id_number", "application.le
                   **{f"circumstances.{key}": key for key, *_ in APPLICANT_FLAGS}}
 
 
-def _number(value: float) -> int | float:
+def plain_number(value: float) -> int | float:
+    """A whole number as an int (as JSON shows it), else the float."""
     return int(value) if float(value).is_integer() else value
 
 
@@ -157,7 +158,7 @@ class ApplicantChecker(Checker):
     def _hours(self, key: str) -> int | float:
         """A number cell the type check passed (empty is 0)."""
         value = self._raw(key)
-        return 0 if value is None else _number(parse_number(value)[0])
+        return 0 if value is None else plain_number(parse_number(value)[0])
 
     # -- what a title application adds
 
@@ -248,6 +249,8 @@ class ApplicantChecker(Checker):
         """The engine's person built from the row, and the column key of each activity."""
         ident = self._id
         sex = ident.sex if ident is not None and ident.sex else SEXES.get(self._choice("sex"))
+        # Without an ID number (a person's own row, rules_py/applicants/door.py) the 出生日期 column says it.
+        born = ident.birth_date if ident is not None and ident.birth_date else parse_date(self._raw("birth_date"))
         exceptional = self._choice("exceptional") == YES
         code = APPLICANT_LEVELS[level]
         activities, keys = [], []
@@ -263,7 +266,7 @@ class ApplicantChecker(Checker):
                 keys.append(f"exam_passed_{y}")
         person = {
             "sex": sex,
-            "birth_date": ident.birth_date.isoformat() if ident is not None and ident.birth_date else None,
+            "birth_date": born.isoformat() if born else None,
             "application": {
                 "level": code, "year": year, "exceptional": exceptional,
                 "years_in_post": int(self._hours("years_in_post")) if exceptional else None,

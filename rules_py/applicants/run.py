@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from rules_py.applicants.annotate import OWN_HEADERS, SETTLED, annotate, explanation, verdict
 from rules_py.applicants.checks import ApplicantChecker
-from rules_py.forms import form_by_id
+from rules_py.forms import Form, form_by_id
 from rules_py.notice import Notice, load_notice
 from rules_py.roster import bounds
 from rules_py.roster.archive import as_bytes, inspect_archive
@@ -34,18 +34,19 @@ def limits() -> dict:
 
 def check_applicants(data, filename: str = DEFAULT_FILENAME, *, annotate: bool = False,
                      notice: Notice | str | None = None,
-                     on_progress: Callable[[int], None] | None = None) -> dict:
+                     on_progress: Callable[[int], None] | None = None, form: Form | None = None) -> dict:
     """Check a filled 申报人员学时核对表 and return the applicants report (a JSON-ready dict, the
     contract of rules_py/schemas/applicants-report.schema.json). ``annotate=True`` adds
     ``report["annotated_xlsx"]`` (bytes, or None when the file was unusable); drop that key before
-    serialising. Never raises for any input bytes."""
+    serialising. ``form``: the applicants form read with other required columns (a person's own
+    row, rules_py/applicants/door.py); default the notice's. Never raises for any input bytes."""
     filename = str(filename or DEFAULT_FILENAME)
     report = _empty_report(filename, None)
     try:
         notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice()
         report["notice"] = notice.id
         data = as_bytes(data)
-        form = form_by_id(notice, APPLICANTS_FORM).for_reading()
+        form = (form or form_by_id(notice, APPLICANTS_FORM)).for_reading()
         inspect_archive(data, filename)
         table = read_tables(data, form, on_progress, max_rows=MAX_ROWS).tables[0]  # the main sheet only, for now
         table.unknown_headers = [h for h in table.unknown_headers if h not in OWN_HEADERS]

@@ -1,7 +1,7 @@
 // The person the 学时自查 form builds, and the form's own first checks (selfcheck-person.js).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { noticeData, pageModule } from "./python.mjs";
+import { noticeData, pageModule, python } from "./python.mjs";
 
 const notice = noticeData();
 const { toNumber, buildPerson, formProblem, pathForField, rowIsEmpty, isNegative, isoDay, offeredEpidemicYears } =
@@ -131,4 +131,33 @@ test("the engine's field paths lead to the form control that holds them, countin
   assert.equal(pathForField("circumstances.epidemic_frontline_years", rows, notice), "epidemic");
   assert.equal(pathForField("circumstances.public_institution", rows, notice), null);
   assert.equal(pathForField(undefined, rows, notice), null);
+});
+
+test("a person read from a 核对表 row fills the form that builds the same person again", async () => {
+  const { answersFromPerson } = await pageModule("selfcheck-person.js");
+  const { restoreAnswers } = await pageModule("selfcheck-answers.js");
+  // Saved and read back by rules_py/applicants/door.py itself: every kind of cell a row holds.
+  const people = [
+    { sex: "male", birth_date: "1975-06-30", application: { level: "senior", year: 2025 },
+      circumstances: { public_institution: true },
+      activities: [{ year: 2025, kind: "seminar", minutes: 2699 }, { year: 2024, kind: "qualification_exam" },
+        { year: 2023, kind: "public_online", hours: 30.5 }] },
+    { sex: "female", birth_date: "1990-01-01", application: { level: "intermediate", year: 2025, exceptional: true, years_in_post: 2 },
+      circumstances: { non_public_sector: true, grassroots_frontline: true, epidemic_frontline_years: [2023],
+        transferred_from_government_year: 2024, high_skilled_talent: true, primary_secondary_teacher: true, postdoc_qualifies: true },
+      activities: [] },
+    { sex: "female", birth_date: "1998-12-31", application: { level: "assessment", year: 2025, assessment_years: 2 },
+      activities: [{ year: 2025, kind: "professional_online", hours: 60 }] },
+  ];
+  const read = python({
+    imports: "from rules_py.applicants.door import read_persons, save_person\n" +
+      "def door(p):\n    return read_persons(save_person(p)['xlsx'], 'x.xlsx')['rows'][0]['person']",
+    value: `[door(p) for p in json.loads(${JSON.stringify(JSON.stringify(people))})]`,
+  });
+  for (const person of read) {
+    const { answers, lost } = restoreAnswers(answersFromPerson(person, notice), notice);
+    assert.equal(lost, null);
+    assert.deepEqual(buildPerson(answers, notice), person);
+  }
+  assert.equal(read[1].circumstances.non_public_sector && read[1].application.exceptional, true);
 });

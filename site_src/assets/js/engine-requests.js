@@ -144,6 +144,9 @@ export function onWorkerMessage(engine, event) {
     case "rows":
       engine.pending.get(message.id)?.onRows?.(message.rows);
       break;
+    case "toolsProgress": // loadTools: {received, expected, importing} to the request's progress callback
+      engine.pending.get(message.id)?.onRows?.(message);
+      break;
     case "result":
     case "error":
       settle(engine, message);
@@ -237,4 +240,22 @@ export function connect(engine, started, listen, tool) {
   } else {
     fail(engine, "自查程序未能启动。", started.error);
   }
+}
+
+// 学时自查's 核对表 door (rules_py/applicants/door.py; the worker's on-demand block).
+
+/** Install and import the page's on-demand `tools` (["xlsx"]); onProgress({received, expected, importing}). */
+export function loadTools(engine, tools, onProgress = null) {
+  return request(engine, "loadTools", { tools }, { onRows: onProgress });
+}
+
+/** The person's one-row 申报人员学时核对表: {filename, missing, problems, workbook (Uint8Array | null)}. */
+export function savePersonRow(engine, person, details) {
+  return request(engine, "savePersonRow", { person: JSON.stringify(person), details: JSON.stringify(details) });
+}
+
+/** The people of an applicants workbook: {file, fatal, problems, rows: [{row, name, person, problems}]}. */
+export async function readPersonRows(engine, data, filename) {
+  const buffer = await bytesOf(data);
+  return request(engine, "readPersonRows", { data: buffer, filename }, { transfer: [buffer] });
 }

@@ -12,6 +12,8 @@ from rules_py.browser import roster_json as _selfcheck_roster
 from rules_py.browser import roster_limits_json as _selfcheck_roster_limits
 from rules_py.browser import roster_preview_json as _selfcheck_roster_preview
 from rules_py.browser import use_notice as _selfcheck_use_notice
+from rules_py.browser import person_workbook_json as _selfcheck_person_workbook
+from rules_py.browser import read_persons_json as _selfcheck_read_persons
 `;
 
 // Start Pyodide; the lock file makes the wheels download while the interpreter boots, and
@@ -84,6 +86,21 @@ function engineCalls(pyodide) {
     rosterAnnotate() {
       const [annotated, error] = unpack(annotateKept());
       return { annotated, error };
+    },
+    // 学时自查's 核对表 door (rules_py/applicants/door.py); its packages come on demand (loadPackages).
+    // Install lock-file packages after boot: Pyodide fetches them from packageBaseUrl and checks
+    // each against the lock file's SHA-256.
+    loadPackages(names) {
+      return pyodide.loadPackage(names, { messageCallback: () => {}, errorCallback: (line) => console.warn(line) });
+    },
+    // A person and {name, id_number} as JSON text -> {text, workbook: Uint8Array | null}.
+    personWorkbook(personText, detailsText) {
+      const [text, workbook] = unpack(call("_selfcheck_person_workbook")(personText, detailsText));
+      return { text, workbook };
+    },
+    // An applicants workbook's bytes -> its people for the form, as JSON text.
+    readPersons(data, filename) {
+      return call("_selfcheck_read_persons")(new Uint8Array(data), filename);
     },
   };
 }

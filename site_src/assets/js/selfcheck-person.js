@@ -142,3 +142,42 @@ export function pathForField(field, answers, notice) {
   const part = notice.activity_form_parts[match[2]] || "amount";
   return index >= 0 ? `row-${index}-${part}` : null;
 }
+
+/**
+ * The answers the form shows for a person read from a 申报人员学时核对表 (rules_py/applicants/door.py):
+ * the inverse of buildPerson for the people a row gives (hours of kind "other" with their subject,
+ * a passed exam without hours). In the shape of the saved answers, so selfcheck-answers.js's
+ * restoreAnswers checks it before the form shows it.
+ */
+export function answersFromPerson(person, notice) {
+  const app = person.application || {};
+  const c = person.circumstances || {};
+  const text = (value) => (value === null || value === undefined ? "" : String(value));
+  const epidemicYears = [...(c.epidemic_frontline_years || [])].sort();
+  return {
+    v: 1,
+    sex: person.sex || "",
+    birth_date: person.birth_date || "",
+    // Both ticked in a sheet: non_public_sector is the one that can change the verdict (二（五）2);
+    // public_institution only lets unit training count, and a row's hours are already counted.
+    unit: c.non_public_sector ? "non_public_sector" : c.public_institution ? "public_institution" : "",
+    level: app.level,
+    year: app.year,
+    assessment_years: text(app.assessment_years),
+    exceptional: Boolean(app.exceptional),
+    years_in_post: text(app.years_in_post),
+    grassroots_frontline: Boolean(c.grassroots_frontline),
+    postdoc_qualifies: Boolean(c.postdoc_qualifies),
+    epidemic: epidemicYears.length > 0,
+    epidemic_years: epidemicYears,
+    transferred: c.transferred_from_government_year != null,
+    transferred_year: text(c.transferred_from_government_year),
+    high_skilled_talent: Boolean(c.high_skilled_talent),
+    primary_secondary_teacher: Boolean(c.primary_secondary_teacher),
+    activities: (person.activities || []).map((a) => ({
+      year: a.year, kind: a.kind, subject: kindSpec(notice, a.kind)?.subject === "input" ? a.subject || "" : "",
+      amount: text(a.hours ?? a.minutes), unit: a.minutes != null && a.hours == null ? "minutes" : "hours",
+    })),
+    checked: false,
+  };
+}

@@ -295,3 +295,80 @@ self.onmessage = async (event) => {
       message: type === "evaluate" ? INTERNAL_ERROR : ROSTER_ERROR } });
   }
 };
+
+// -- 学时自查's 核对表 door: the workbook tools on demand, then its two requests ----------------
+// The page's runtime description names them under on_demand (sitebuild/runtime.py,
+// Runtime.describe): nothing of them is fetched at boot, so the page's first visit stays light.
+//   {type: "loadTools", id, tools}         installs the tools' wheels (Pyodide checks each against
+//                                          the lock file's SHA-256) and imports them; on the way
+//                                          {type: "toolsProgress", id, received, expected}
+//   {type: "savePersonRow", id, person, details}   result {filename, missing, problems, workbook}
+//                                          or error; person and details as JSON text
+//   {type: "readPersonRows", id, data, filename}   result: rules_py/applicants/door.py read_persons
+// Each tool loads once; a second request waits for the first.
+const TOOLS_ERROR = "表格工具未能加载（可能是网络中断）。请检查网络后再试一次。";
+const DOOR_ERROR = "表格处理出错，未能完成。请刷新页面后重试；如仍出错，可以把自查结果截图发给单位人事干部。";
+let onDemand = {};
+const toolLoads = new Map();
+
+function loadTool(engine, tool, id) {
+  if (!toolLoads.has(tool)) {
+    const spec = onDemand[tool];
+    const load = (async () => {
+      if (!spec) throw new Error(`unknown tool ${tool}`);
+      const before = received;
+      const tick = setInterval(() => post({ type: "toolsProgress", id, received: received - before,
+                                            expected: spec.bytes }), PROGRESS_EVERY_MS);
+      try {
+        await engine.loadPackages(spec.packages);
+      } finally {
+        clearInterval(tick);
+      }
+      post({ type: "toolsProgress", id, received: spec.bytes, expected: spec.bytes, importing: true });
+      engine.preload(tool);
+    })();
+    load.catch(() => toolLoads.delete(tool));  // a failed load may be tried again
+    toolLoads.set(tool, load);
+  }
+  return toolLoads.get(tool);
+}
+
+const DOOR_HANDLERS = {
+  async loadTools(engine, { id, tools }) {
+    const started = performance.now();
+    try {
+      for (const tool of tools) await loadTool(engine, tool, id);
+    } catch (error) {
+      console.error("selfcheck worker: could not load", tools, error);
+      throw Object.assign(new Error(TOOLS_ERROR), { answer: { field: "", internal: true, message: TOOLS_ERROR,
+                                                              detail: String(error?.message || error) } });
+    }
+    return [{ tools, ms: Math.round(performance.now() - started) }, []];
+  },
+  async savePersonRow(engine, { person, details }) {
+    await loadTool(engine, "xlsx");
+    const { text, workbook } = engine.personWorkbook(person, details);
+    const answer = JSON.parse(text);
+    if (answer.error) throw Object.assign(new Error(answer.error.message), { answer: answer.error });
+    return [{ ...answer, workbook }, workbook ? [workbook.buffer] : []];
+  },
+  async readPersonRows(engine, { data, filename }) {
+    await loadTool(engine, "xlsx");
+    return [JSON.parse(engine.readPersons(data, filename)), []];
+  },
+};
+
+self.addEventListener("message", async (event) => {
+  const message = event.data || {};
+  if (message.type === "start") onDemand = message.runtime?.on_demand || {};
+  const handler = Object.hasOwn(DOOR_HANDLERS, message.type) ? DOOR_HANDLERS[message.type] : null;
+  if (!handler) return;
+  try {
+    const engine = await engineReady;
+    const [result, transfer] = await handler(engine, message);
+    self.postMessage({ type: "result", id: message.id, result }, transfer);
+  } catch (error) {
+    if (!error?.answer) console.error(`selfcheck worker: ${message.type} failed`, error);
+    post({ type: "error", id: message.id, error: error?.answer || { field: "", internal: true, message: DOOR_ERROR } });
+  }
+});

@@ -6,6 +6,7 @@
 
 import { h, startSelfCheck } from "./selfcheck-client.js";
 import { blankAnswers, loadAnswers, saveAnswers } from "./selfcheck-answers.js";
+import { doorSection } from "./selfcheck-door.js";
 import { markField, renderForm, setUpForm } from "./selfcheck-form.js";
 import { buildPerson, formProblem, isoDay, pathForField, rowIsEmpty } from "./selfcheck-person.js";
 import { renderResult } from "./selfcheck-result.js";
@@ -104,7 +105,7 @@ async function start() {
   }
   const page = newPage(notice);
   page.answers = loadAnswers(page);
-  root.append(page.form, page.resultBox);
+  root.append(page.form, page.resultBox, doorSection(page, engine));
   try {
     renderForm(page);
   } catch (error) {
