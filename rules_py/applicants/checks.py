@@ -184,17 +184,20 @@ class ApplicantChecker(Checker):
             return None if single else []
         col = self.form.column(key)
         years = parse_years(value)
-        limits = self.notice.input_limits
+        # The same earliest year as the engine's (rules_py/person.py): a transfer long before the
+        # window is a fact of the past, not a typing error.
+        earliest = (self.notice.exemptions["transferred_from_government"]["earliest_year"]
+                    if key == "transferred_year" else self.notice.input_limits["earliest_year"])
         example = "2024" if single else "2022、2023"
         if years is None or (single and len(years) != 1):
             what = "一个四位数年份" if single else "四位数年份，多个用“、”分隔"
             self.add(self.number, key, "invalid_year", value, f"“{col.header}”应为{what}，现为“{show(value)}”。",
                      f"请填写如“{example}”。")
             return None
-        wrong = [y for y in years if not limits["earliest_year"] <= y <= application_year]
+        wrong = [y for y in years if not earliest <= y <= application_year]
         if wrong:
             self.add(self.number, key, "invalid_year", value,
-                     f"“{col.header}”中的 {wrong[0]} 年不在 {limits['earliest_year']}–{application_year} 年（评审年度）之间。",
+                     f"“{col.header}”中的 {wrong[0]} 年不在 {earliest}–{application_year} 年（评审年度）之间。",
                      "请核对年度；不晚于评审年度。")
             return None
         return years[0] if single else sorted(set(years))
