@@ -327,6 +327,43 @@ def _clerk_other_layout() -> bytes:
     return layout([with_total(row, x_major="数学教育") for row in people(5)], header)
 
 
+# -- a clerk's own fills and comments through a marked copy and its re-check (issue 15) --------
+
+CLERK_YELLOW, CLERK_GREEN = "FFFFFF00", "FFC6EFCE"
+
+
+def clerks_own_marks() -> bytes:
+    """A roster whose clerk coloured and commented cells that have a problem: the phone of row 3
+    ("bad") yellow with a comment by 李会计, the ID of row 4 (a check character off) green."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    rows = people(4)
+    rows[1]["phone"] = "bad"
+    rows[2]["id_number"] = rows[2]["id_number"][:17] + ("0" if rows[2]["id_number"][17] != "0" else "1")
+    workbook = load_workbook(io.BytesIO(custom(rows)))
+    ws = workbook.active
+    for ref, colour in ((f"{LETTER['phone']}3", CLERK_YELLOW), (f"{LETTER['id_number']}4", CLERK_GREEN)):
+        ws[ref].fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+    ws[f"{LETTER['phone']}3"].comment = Comment("分机号另报", "李会计")
+    return to_bytes(workbook)
+
+
+def marked_then_fixed(fix: tuple[str, ...] = ("phone",)) -> bytes:
+    """Our marked copy of :func:`clerks_own_marks`, in which the clerk then fixed the cells of
+    ``fix`` ("phone", "id_number") and saved it."""
+    from rules_py.roster import check_roster
+
+    marked = check_roster(clerks_own_marks(), annotate=True)["annotated_xlsx"]
+    workbook = load_workbook(io.BytesIO(marked), rich_text=True)
+    ws = workbook["Sheet1"]
+    if "phone" in fix:
+        ws[f"{LETTER['phone']}3"].value = "13900000001"
+    if "id_number" in fix:
+        ws[f"{LETTER['id_number']}4"].value = person(2)["id_number"]
+    return to_bytes(workbook)
+
+
 # Rosters as clerks make them (issue 15), for tests that run one file through several paths
 # (the browser's parity with CPython): name → builder.
 CLERK_EXAMPLES = {
@@ -339,4 +376,5 @@ CLERK_EXAMPLES = {
     "image-and-link": lambda: add_member(with_external_link(people(3)), "xl/media/image1.png", b"\x89PNG\r\n\x1a\n"),
     "style-bloat": lambda: style_bloated(custom(people(3)), 5_000),
     "over-formatted": lambda: formatted_to_the_last_row(custom(people(3))),
+    "marked-then-fixed": marked_then_fixed,
 }

@@ -253,6 +253,11 @@ def marked(data: bytes):
     return report, load_workbook(io.BytesIO(copy), rich_text=True)
 
 
+def visible_sheets(wb) -> list[str]:
+    """The sheets a clerk sees (the copy also carries our very hidden sheet of original formats)."""
+    return [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
+
+
 def planted_rows(count=4):
     rows = rf.people(count)
     rows[1]["phone"] = "bad"
@@ -262,7 +267,7 @@ def planted_rows(count=4):
 def test_a_roster_sheet_named_like_our_summary_is_kept_and_marked():
     report, wb = marked(rf.custom(planted_rows(), sheet="问题汇总"))
     assert report["sheet"] == "问题汇总"
-    assert wb.sheetnames == ["问题汇总(2)", "问题汇总"]
+    assert visible_sheets(wb) == ["问题汇总(2)", "问题汇总"]
     assert wb["问题汇总"][f"{rf.LETTER['phone']}3"].comment is not None  # rows[1] sits on row 3
     assert wb["问题汇总(2)"]["A1"].value.startswith("花名册自查结果")
 
@@ -350,6 +355,86 @@ def test_a_clerks_comment_keeps_its_author_through_a_re_check():
     assert (restored.text, restored.author) == ("分机号另报", "李会计")
 
 
+def fill_of(cell) -> str | None:
+    return cell.fill.fgColor.rgb if cell.fill is not None and cell.fill.fill_type == "solid" else None
+
+
+PHONE_CELL, ID_CELL = f"{rf.LETTER['phone']}3", f"{rf.LETTER['id_number']}4"
+
+
+def test_the_marked_copy_keeps_the_clerks_fills_on_a_very_hidden_sheet():
+    from rules_py.roster import ERROR_FILL
+
+    _, wb = marked(rf.clerks_own_marks())
+    ws = wb["Sheet1"]
+    assert fill_of(ws[PHONE_CELL]) == fill_of(ws[ID_CELL]) == ERROR_FILL
+    [hidden] = [sheet for sheet in wb.worksheets if sheet.sheet_state != "visible"]
+    assert hidden.sheet_state == "veryHidden" and wb.active.title == "问题汇总"
+
+
+def test_a_fixed_cell_gets_back_the_clerks_fill_and_comment_on_re_check():
+    """Marked, fixed by the clerk in the marked copy, checked again: the phone cell is yellow with
+    李会计's comment as before our marks; the ID, still wrong, is marked again; fixed in turn, it
+    is green again. No mark is left behind."""
+    from rules_py.roster import AUTHOR, ERROR_FILL
+
+    again, wb = marked(rf.marked_then_fixed(("phone",)))
+    assert [p["cell"] for p in again["problems"]] == [ID_CELL]
+    ws = wb["Sheet1"]
+    assert fill_of(ws[PHONE_CELL]) == rf.CLERK_YELLOW
+    assert (ws[PHONE_CELL].comment.text, ws[PHONE_CELL].comment.author) == ("分机号另报", "李会计")
+    assert fill_of(ws[ID_CELL]) == ERROR_FILL and ws[ID_CELL].comment.author == AUTHOR
+    ws[ID_CELL].value = rf.person(2)["id_number"]
+    last, wb = marked(rf.to_bytes(wb))
+    assert last["problems"] == []
+    ws = wb["Sheet1"]
+    assert fill_of(ws[ID_CELL]) == rf.CLERK_GREEN and ws[ID_CELL].comment is None
+    assert fill_of(ws[PHONE_CELL]) == rf.CLERK_YELLOW and ws[PHONE_CELL].comment.author == "李会计"
+    assert not any(cell.comment is not None and cell.comment.author == AUTHOR
+                   for row in ws.iter_rows() for cell in row)
+
+
+def test_a_fill_the_clerk_changed_on_a_marked_cell_is_theirs():
+    from openpyxl.styles import PatternFill
+
+    _, wb = marked(rf.clerks_own_marks())
+    ws = wb["Sheet1"]
+    ws[PHONE_CELL].value = "13900000001"
+    ws[PHONE_CELL].fill = PatternFill(fill_type="solid", start_color="FF9BC2E6", end_color="FF9BC2E6")
+    _, again = marked(rf.to_bytes(wb))
+    assert fill_of(again["Sheet1"][PHONE_CELL]) == "FF9BC2E6"
+    assert again["Sheet1"][PHONE_CELL].comment.author == "李会计"
+
+
+def test_the_hidden_sheet_of_originals_is_not_a_sheet_to_check():
+    report = check_roster(rf.marked_then_fixed(("phone", "id_number")))
+    assert report["problems"] == [] and report["notes"] == [] and report["rows_checked"] == 4
+
+
+def test_the_applicants_marked_copy_gives_back_the_clerks_fill():
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.styles import PatternFill
+
+    from rules_py.applicants import check_applicants
+    from testkit import applicants_factory as af
+
+    workbook = load_workbook(io.BytesIO(af.filled([af.met_senior(0), af.met_senior(1, 申报类别="副高")])))
+    ws = workbook[af.FORM.sheet_name]
+    ref = f"{af.letter('申报类别')}{af.row_number(1)}"
+    ws[ref].fill = PatternFill(fill_type="solid", start_color=rf.CLERK_YELLOW, end_color=rf.CLERK_YELLOW)
+    first = check_applicants(rf.to_bytes(workbook), annotate=True)
+    assert ref in {p["cell"] for row in first["rows"] for p in row["problems"]}
+    copy = load_workbook(io.BytesIO(first["annotated_xlsx"]))
+    assert fill_of(copy[af.FORM.sheet_name][ref]) != rf.CLERK_YELLOW
+    copy[af.FORM.sheet_name][ref].value = "高级"
+    again = check_applicants(rf.to_bytes(copy), annotate=True)
+    assert all(not row["problems"] for row in again["rows"])
+    restored = load_workbook(io.BytesIO(again["annotated_xlsx"]))[af.FORM.sheet_name][ref]
+    assert fill_of(restored) == rf.CLERK_YELLOW and restored.comment is None
+
+
 # -- 6. speed ------------------------------------------------------------------------------------
 
 def test_fifty_thousand_named_styles_check_within_ten_seconds():
@@ -432,7 +517,7 @@ def test_clerk_examples_give_no_false_errors_and_a_json_report(name):
     report = check_roster(rf.CLERK_EXAMPLES[name]())
     json.dumps(report, ensure_ascii=False)
     expected = {"two-sheets": {"not_a_number"}, "misplaced": {"excel_error", "stray_characters"},
-                "over-formatted": set()}
+                "over-formatted": set(), "marked-then-fixed": {"id_checksum"}}
     errors = {p["code"] for p in report["problems"] if p["severity"] == "error"}
     assert errors == expected.get(name, set()), report["problems"][:3]
 

@@ -2,8 +2,10 @@
 error, yellow warning) and commented, and a summary sheet listing the problems with links.
 
 A re-checked marked copy loses the marks of the earlier run first (cells commented by AUTHOR),
-so marks never pile up. Values are written back as literal text (:func:`rules_py.xlsx.set_text`):
-a value that looks like a formula stays text.
+so marks never pile up, and each marked cell gets back the fill and comment the clerk had given it:
+those are kept, when a cell is marked, on a very hidden sheet of ours (ORIGINALS_SHEET; openpyxl
+keeps it across load and save, Excel and WPS do not list it). Values are written back as literal
+text (:func:`rules_py.xlsx.set_text`): a value that looks like a formula stays text.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from copy import copy
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
@@ -21,8 +24,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from rules_py.forms import Form
 from rules_py.notice import Notice
-from rules_py.roster.codes import (AUTHOR, ERROR, ERROR_FILL, OLD_COMMENT_MARK, PROBLEM_CODES, SUMMARY_SHEET,
-                                  SUMMARY_TITLE, WARNING, WARNING_FILL)
+from rules_py.roster.codes import (AUTHOR, ERROR, ERROR_FILL, OLD_COMMENT_MARK, ORIGINALS_SHEET, ORIGINALS_TITLE,
+                                  PROBLEM_CODES, SUMMARY_SHEET, SUMMARY_TITLE, WARNING, WARNING_FILL)
 from rules_py.roster.values import cell_text
 from rules_py.xlsx import reproducible_xlsx, set_text, wrapped_lines
 
@@ -51,15 +54,18 @@ def annotate(data: bytes, report: dict, notice: Notice, form: Form, *, codes: di
         # keep_links: formulas that refer to other workbooks keep their links (no file is opened);
         # rich_text: a cell with several fonts keeps them.
         workbook = load_workbook(io.BytesIO(data), data_only=False, keep_links=True, rich_text=True)
+    originals = Originals.read(workbook)
     for title in list(workbook.sheetnames):
         if _is_our_summary(workbook[title]):  # an earlier run's summary, never a sheet of the clerk's
             del workbook[title]
+    kept = Originals()
     for title in checked_sheets(report):
         ws = workbook[title]
-        clear_previous(ws)
-        mark_cells(ws, [p for p in report["problems"] if p.get("sheet", report["sheet"]) == title], codes)
+        clear_previous(ws, originals)
+        mark_cells(ws, [p for p in report["problems"] if p.get("sheet", report["sheet"]) == title], codes, kept)
         if mark_sheet is not None:
             mark_sheet(ws)
+    kept.write(workbook)
     summary = workbook.create_sheet(free_title(workbook.sheetnames, SUMMARY_SHEET), 0)
     workbook.active = 0
     for sheet in workbook.worksheets:
@@ -92,8 +98,9 @@ def checked_sheets(report: dict) -> list[str]:
     return [entry["sheet"] for entry in report.get("sheets") or ()] or [report["sheet"]]
 
 
-def mark_cells(ws, problems: list[dict], codes: dict = PROBLEM_CODES) -> None:
-    """Fill and comment each problem cell (a merged-over cell: its range's top-left cell)."""
+def mark_cells(ws, problems: list[dict], codes: dict = PROBLEM_CODES, kept: Originals | None = None) -> None:
+    """Fill and comment each problem cell (a merged-over cell: its range's top-left cell); what
+    the cell had before goes into ``kept``."""
     by_cell: dict[str, list[dict]] = {}
     for problem in problems:
         if problem["cell"]:
@@ -103,6 +110,8 @@ def mark_cells(ws, problems: list[dict], codes: dict = PROBLEM_CODES) -> None:
         cell = ws[ref]
         if ref in anchors:
             cell = ws.cell(row=anchors[ref][0], column=anchors[ref][1])
+        if kept is not None:
+            kept.remember(ws.title, cell)
         _mark(cell, cell_problems, codes)
 
 
@@ -136,20 +145,79 @@ def _mark(cell, problems: list[dict], codes: dict) -> None:
     cell.comment = Comment(text, AUTHOR, height=min(600, 20 + 16 * lines), width=300)
 
 
-def clear_previous(ws) -> None:
-    """Remove this tool's marks from an earlier run (a re-checked annotated copy)."""
-    ours = {ERROR_FILL, WARNING_FILL}
+def clear_previous(ws, originals: Originals | None = None) -> None:
+    """Remove this tool's marks from an earlier run (a re-checked annotated copy): each marked
+    cell gets back the fill and comment ``originals`` kept for it (a fill the clerk changed since
+    stays); a copy made before they were kept loses our fill and keeps the comment quoted in ours."""
     # Only the cells the sheet holds (iter_rows would visit the whole used range, which a
     # hostile dimension can make astronomically large).
     for cell in list(ws._cells.values()):
         comment = cell.comment
-        if comment is not None and comment.author == AUTHOR:
+        if comment is None or comment.author != AUTHOR:
+            continue
+        kept = originals.get(ws.title, cell.coordinate) if originals is not None else None
+        if kept is not None:
+            fill, text, author = kept
+            cell.comment = Comment(text, author) if text else None
+        else:
             old = (comment.text or "").split(f"\n{OLD_COMMENT_MARK}", 1)
             author, _, text = old[1].partition("\n") if len(old) == 2 else ("", "", "")
             cell.comment = Comment(text, author) if len(old) == 2 else None
-            fill = cell.fill
-            if fill is not None and fill.fill_type == "solid" and getattr(fill.fgColor, "rgb", None) in ours:
-                cell.fill = PatternFill()
+            fill = PatternFill()
+        if _is_our_fill(cell.fill):
+            cell.fill = fill
+
+
+def _is_our_fill(fill) -> bool:
+    return fill is not None and fill.fill_type == "solid" and getattr(fill.fgColor, "rgb", None) in (ERROR_FILL, WARNING_FILL)
+
+
+class Originals:
+    """The fill and comment each marked cell had before our marks, by (sheet, cell), as the marked
+    copy carries them: one row per cell on a very hidden sheet whose first cell starts with
+    SUMMARY_TITLE (so a re-check, the table finder included, knows it as ours). Column C carries the
+    cell's fill as its own style, D and E the comment's text and author."""
+
+    FIRST_ROW = 3
+
+    def __init__(self):
+        self.cells: dict[tuple[str, str], tuple] = {}
+
+    @classmethod
+    def read(cls, workbook) -> Originals:
+        originals = cls()
+        for ws in workbook.worksheets:
+            if ws.sheet_state == "visible" or not _is_our_summary(ws):
+                continue
+            for row in ws.iter_rows(min_row=cls.FIRST_ROW, max_col=5):
+                sheet, ref = (row[0].value, row[1].value)
+                text, author = row[3].value, row[4].value
+                if isinstance(sheet, str) and isinstance(ref, str):
+                    originals.cells[(sheet, ref)] = (copy(row[2].fill), text or "", author or "")
+        return originals
+
+    def get(self, sheet: str, ref: str):
+        return self.cells.get((sheet, ref))
+
+    def remember(self, sheet: str, cell) -> None:
+        comment = cell.comment
+        ours = comment is not None and comment.author == AUTHOR
+        self.cells.setdefault((sheet, cell.coordinate), (
+            copy(cell.fill), "" if comment is None or ours else comment.text or "",
+            "" if comment is None or ours else comment.author or ""))
+
+    def write(self, workbook) -> None:
+        if not self.cells:
+            return
+        ws = workbook.create_sheet(free_title(workbook.sheetnames, ORIGINALS_SHEET))
+        ws.sheet_state = "veryHidden"
+        set_text(ws.cell(row=1, column=1), f"{SUMMARY_TITLE}{ORIGINALS_TITLE}")
+        for column, heading in enumerate(("工作表", "单元格", "原填充", "原批注", "原批注作者"), start=1):
+            set_text(ws.cell(row=2, column=column), heading)
+        for row, ((sheet, ref), (fill, text, author)) in enumerate(self.cells.items(), start=self.FIRST_ROW):
+            for column, value in enumerate((sheet, ref, "", text, author), start=1):
+                set_text(ws.cell(row=row, column=column), value)
+            ws.cell(row=row, column=3).fill = fill
 
 
 def strip_where(message: str) -> str:
