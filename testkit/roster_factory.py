@@ -364,6 +364,32 @@ def marked_then_fixed(fix: tuple[str, ...] = ("phone",)) -> bytes:
     return to_bytes(workbook)
 
 
+# Cells whose format shows a number as something else (issue 15), by row of custom(): key, value,
+# number format, what the cell shows and what the message calls the format.
+FORMATTED_CELLS = (
+    ("public_hours", 0.2, "0%", "20%", "百分比"),
+    ("professional_hours", 1.25, "[h]:mm", "30:00", "时间"),
+    ("phone", 0.5, "h:mm", "12:00", "时间"),
+    ("public_hours", 2.5, "# ?/?", "2 1/2", "分数"),
+    ("phone", 45000, "yyyy-mm-dd", "2023-03-15", "日期"),
+    ("public_hours", 12, '0"学时"', "12学时", "自定义"),
+    ("professional_hours", 0.00003, "0.00E+00", "3.00E-05", "科学记数"),
+    ("public_hours", 12, '"¥"#,##0.00', "¥12.00", "货币"),
+)
+
+
+def formatted_cells() -> bytes:
+    """A roster whose row i + 2 holds FORMATTED_CELLS[i] (every other cell of the row valid)."""
+    rows = people(len(FORMATTED_CELLS))
+    for row, (key, value, _, _, _) in zip(rows, FORMATTED_CELLS):
+        row[key] = value
+    workbook = load_workbook(io.BytesIO(custom(rows)))
+    ws = workbook.active
+    for offset, (key, _, number_format, _, _) in enumerate(FORMATTED_CELLS):
+        ws[f"{LETTER[key]}{offset + 2}"].number_format = number_format
+    return to_bytes(workbook)
+
+
 # Rosters as clerks make them (issue 15), for tests that run one file through several paths
 # (the browser's parity with CPython): name → builder.
 CLERK_EXAMPLES = {
@@ -377,4 +403,5 @@ CLERK_EXAMPLES = {
     "style-bloat": lambda: style_bloated(custom(people(3)), 5_000),
     "over-formatted": lambda: formatted_to_the_last_row(custom(people(3))),
     "marked-then-fixed": marked_then_fixed,
+    "formatted-cells": formatted_cells,
 }

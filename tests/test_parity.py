@@ -56,6 +56,7 @@ def parity_inputs() -> list[tuple[str, str]]:
 ISSUE_15_FIXTURES = {
     "clerks-own-marks": rf.clerks_own_marks,
     "marked-then-fixed": rf.marked_then_fixed,
+    "formatted-cells": rf.formatted_cells,
 }
 
 

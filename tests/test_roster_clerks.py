@@ -5,6 +5,7 @@ and files made slow by formatting. Every roster is built in code (roster_factory
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -230,6 +231,61 @@ def test_time_formats_are_described_in_chinese():
     rows[1]["public_hours"] = dt.timedelta(hours=30)
     [problem] = check_roster(rf.from_form(rows))["problems"]
     assert "时间格式" in problem["message"] and "30:00" in problem["message"] and "day" not in problem["message"]
+
+
+FORMAT_TABLE = [(code, value, shown, kind) for _, value, code, shown, kind in rf.FORMATTED_CELLS] + [
+    ("0.00%", 0.3, "30.00%", "百分比"), ("0%", 30, "3000%", "百分比"), ("# ??/??", 1 / 3, "1/3", "分数"),
+    ("?/4", 1.25, "5/4", "分数"), ('"共"0"学时"', 30, "共30学时", "自定义"), ("[$¥-804]#,##0.00", 30, "¥30.00", "货币"),
+    ("General", 30, "30", None), ("0.00", 30, "30", None), ("@", 30, "30", None), ("#,##0", 30, "30", None),
+    # Chinese built-in formats (ids openpyxl does not know and reads as General: the number itself)
+    (57, 45000, "2023年3月", "日期"), (31, 45000, "2023年3月15日", "日期"), (58, 45000, "3月15日", "日期"),
+    (32, 0.75, "18时00分", "时间"),
+]
+
+
+# What openpyxl gives for a cell of a date or time format it knows (the others stay numbers).
+READ_AS = {"[h]:mm": dt.timedelta(hours=30), "h:mm": dt.time(12), "yyyy-mm-dd": dt.datetime(2023, 3, 15)}
+
+
+@pytest.mark.parametrize("code,value,shown,kind", FORMAT_TABLE, ids=[str(row[0]) for row in FORMAT_TABLE])
+def test_cell_formats_are_shown_and_named_as_the_clerk_sees_them(code, value, shown, kind):
+    from rules_py.roster.formats import format_code, format_kind, shown_text
+
+    if isinstance(code, int):
+        code = format_code(code, {})
+    value = READ_AS.get(code, value)
+    assert (format_kind(code), shown_text(value, code)) == (kind, shown)
+
+
+def test_formatted_cells_are_named_in_the_message_with_the_fix():
+    problems = check_roster(rf.formatted_cells())["problems"]
+    assert [p["row"] for p in problems] == [offset + 2 for offset in range(len(rf.FORMATTED_CELLS))]
+    for problem, (key, _, _, shown, kind) in zip(problems, rf.FORMATTED_CELLS):
+        assert problem["field"] == key
+        assert f"单元格是{kind}格式（显示为 {shown}）" in problem["message"], problem["message"]
+        target = "“文本”" if key == "phone" else "“常规”或“数值”"
+        assert problem["hint"].startswith("请选中该单元格") and target in problem["hint"]
+
+
+CODE_WORD = re.compile(r"[A-Za-z]{2,}|[0-9]T[0-9]|[0-9]e-[0-9]|\\x|_x[0-9A-F]{4}_")
+PRODUCT_WORDS = re.compile(r"Excel|WPS|VLOOKUP|GB")
+
+
+@pytest.mark.parametrize("name", ["formatted-cells", "misplaced", "two-sheets", "marked-then-fixed"])
+def test_no_message_holds_english_or_python_words(name):
+    """What a clerk reads (message, hint, note) is Chinese: no English words, no Python repr of a
+    value (1 day, 6:00:00; 2023-03-15T00:00:00; 3e-05), product names aside; a clerk's own text
+    quoted back is theirs."""
+    from rules_py.roster.values import show
+
+    report = check_roster(rf.CLERK_EXAMPLES[name]())
+    texts = [(p["message"].replace(show(p["value"]), "") if isinstance(p["value"], str) else p["message"], p["hint"])
+             for p in report["problems"]]
+    texts += [(n["message"], "") for n in report["notes"]]
+    assert texts
+    for message, hint in texts:
+        for text in (message, hint):
+            assert not CODE_WORD.search(PRODUCT_WORDS.sub("", text)), text
 
 
 def test_minutes_typed_as_hours_are_asked_about_and_convert():
@@ -517,7 +573,8 @@ def test_clerk_examples_give_no_false_errors_and_a_json_report(name):
     report = check_roster(rf.CLERK_EXAMPLES[name]())
     json.dumps(report, ensure_ascii=False)
     expected = {"two-sheets": {"not_a_number"}, "misplaced": {"excel_error", "stray_characters"},
-                "over-formatted": set(), "marked-then-fixed": {"id_checksum"}}
+                "over-formatted": set(), "marked-then-fixed": {"id_checksum"},
+                "formatted-cells": {"not_a_number", "phone_format"}}
     errors = {p["code"] for p in report["problems"] if p["severity"] == "error"}
     assert errors == expected.get(name, set()), report["problems"][:3]
 
