@@ -327,6 +327,30 @@ def _clerk_other_layout() -> bytes:
     return layout([with_total(row, x_major="数学教育") for row in people(5)], header)
 
 
+def merged_heavy(count: int = 4000) -> bytes:
+    """``count`` people with 1.5 merged ranges a person (6,000 for 4,000) and a problem every 20th
+    row (200): 100 ranges over 性别 of two rows each, the first holding a wrong value; 备注 merged
+    in pairs of rows; the two columns after 备注 merged on each row but the last hundred."""
+    rows = people(count)
+    sex, remarks = LETTER["sex"], LETTER["remarks"]
+    extra = get_column_letter(KEYS.index("remarks") + 2)
+    after = get_column_letter(KEYS.index("remarks") + 3)
+    merges = []
+    for index in range(0, count, 40):
+        rows[index]["sex"], rows[index + 1]["sex"] = "男性别", None
+        merges.append(f"{sex}{index + 2}:{sex}{index + 3}")
+    merges += [f"{remarks}{r}:{remarks}{r + 1}" for r in range(2, count + 2, 2)]
+    merges += [f"{extra}{r}:{after}{r}" for r in range(2, count - 98)]
+    return custom(rows, merges=tuple(merges))
+
+
+def style_bloated_roster(count: int = 200, styles: int = 50_000) -> bytes:
+    """``count`` people, one bad phone (row 5), in a workbook with ``styles`` unused named cell styles."""
+    rows = people(count)
+    rows[3]["phone"] = "bad"
+    return style_bloated(custom(rows), styles)
+
+
 # -- a clerk's own fills and comments through a marked copy and its re-check (issue 15) --------
 
 CLERK_YELLOW, CLERK_GREEN = "FFFFFF00", "FFC6EFCE"
