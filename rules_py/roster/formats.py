@@ -19,6 +19,7 @@ import zipfile
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
+from rules_py.roster.archive import open_workbook
 from rules_py.roster.values import cell_text, fmt
 
 STYLES_PART = "xl/styles.xml"
@@ -246,8 +247,15 @@ def describe_number_formats(data: bytes, problems: list[dict], text_keys: frozen
     telling = telling_styles(data)
     if not telling:
         return
-    from rules_py.roster.archive import open_workbook  # the check's own guarded opening
+    try:
+        _describe_cells(data, wanted, telling, text_keys)
+    except Exception:  # noqa: BLE001 -- naming a format is a courtesy: the problems stand without it
+        return
 
+
+def _describe_cells(data: bytes, wanted: dict, telling: dict[int, str], text_keys: frozenset[str]) -> None:
+    """One read-only pass over the rows that hold ``wanted`` cells, describing those whose style
+    index is ``telling``."""
     workbook = open_workbook(data, data_only=True)
     try:
         for sheet, rows in wanted.items():
