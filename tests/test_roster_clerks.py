@@ -258,13 +258,17 @@ def test_cell_formats_are_shown_and_named_as_the_clerk_sees_them(code, value, sh
 
 
 def test_formatted_cells_are_named_in_the_message_with_the_fix():
-    problems = check_roster(rf.formatted_cells())["problems"]
+    report, wb = marked(rf.formatted_cells())
+    problems = report["problems"]
     assert [p["row"] for p in problems] == [offset + 2 for offset in range(len(rf.FORMATTED_CELLS))]
     for problem, (key, _, _, shown, kind) in zip(problems, rf.FORMATTED_CELLS):
         assert problem["field"] == key
         assert f"单元格是{kind}格式（显示为 {shown}）" in problem["message"], problem["message"]
         target = "“文本”" if key == "phone" else "“常规”或“数值”"
         assert problem["hint"].startswith("请选中该单元格") and target in problem["hint"]
+    shown = [row[6] for row in wb["问题汇总"].iter_rows(values_only=True) if isinstance(row[0], int)]
+    assert "2023-03-15" in shown and "30:00" in shown  # 当前值 as the cell shows it, never ISO's T
+    assert not any("T" in str(value) or "day" in str(value) for value in shown), shown
 
 
 CODE_WORD = re.compile(r"[A-Za-z]{2,}|[0-9]T[0-9]|[0-9]e-[0-9]|\\x|_x[0-9A-F]{4}_")

@@ -10,6 +10,7 @@ text (:func:`rules_py.xlsx.set_text`): a value that looks like a formula stays t
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import warnings
@@ -34,6 +35,7 @@ SUMMARY_HEADINGS = ("序号", "单元格", "行", "栏目", "问题", "级别", 
 SUMMARY_WIDTHS = (6, 9, 6, 16, 22, 6, 22, 48, 48)
 _LINK_FONT = Font(color="FF0563C1", underline="single")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_ISO_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
 
 
 def _fill(color: str) -> PatternFill:
@@ -289,7 +291,7 @@ def _write_problem_row(summary, row: int, number: int, problem: dict, headers: d
     values = (number, shown_cell, problem["row"] if problem["cell"] else "",
               headers.get(problem["field"], problem["field"]), codes[problem["code"]]["title"],
               "错误" if problem["severity"] == ERROR else "提醒",
-              cell_text(problem["value"]),
+              _shown_value(problem["value"]),
               strip_where(problem["message"]), problem["hint"])
     for column, value in enumerate(values, start=1):
         cell = summary.cell(row=row, column=column)
@@ -306,6 +308,13 @@ def _write_problem_row(summary, row: int, number: int, problem: dict, headers: d
                                    tooltip="跳转到该单元格")
         link.font = _LINK_FONT
     summary.cell(row=row, column=6).fill = FILLS[problem["severity"]]
+
+
+def _shown_value(value) -> str:
+    """A problem's value as the cell shows it: a date the report holds as ISO text without its T."""
+    if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+        return cell_text(dt.datetime.fromisoformat(value))
+    return cell_text(value)
 
 
 def _summary_layout(summary, header_row: int, listed: int) -> None:
