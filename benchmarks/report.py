@@ -60,6 +60,7 @@ def budgets(r: dict) -> list[tuple[str, str, str, bool]]:
     if er and "roster_warm" in er:
         value = er["roster_warm"]["ratio"]
         out.append(("Engine ready (warm), 花名册自查 ≤ 1.0 × bare Pyodide boot", f"{value:.2f} ×", "1.0 ×", value <= 1.0))
+    out += hard_roster_budgets(r)
     w = r.get("weight")
     if w:
         plain = {page: v for page, v in w.items() if not v["selfcheck"]}
@@ -212,6 +213,37 @@ def roster_lines(r: dict) -> list[str]:
     return lines
 
 
+HARD_ROSTERS = {"merged": "4,000 rows, 6,000 merged ranges, 200 problems",
+                "styles": "200 rows, 50,000 named cell styles, 1 problem"}
+HARD_TOOLS = {"cli_check": "CLI, check", "cli_marked": "CLI, check + marked copy",
+              "browser_check": "browser, check", "browser_marked": "browser, check + marked copy"}
+
+
+def hard_roster_budgets(r: dict) -> list[tuple[str, str, str, bool]]:
+    out = []
+    for name, figures in (r.get("hard_rosters") or {}).items():
+        for tool, limit in figures.get("budgets_ms", {}).items():
+            value = figures[tool]["median"]
+            out.append((f"Roster of {HARD_ROSTERS[name]}: {HARD_TOOLS[tool]} ≤ {limit / 1000:.0f} s",
+                        s(value), f"{limit / 1000:.0f} s", value <= limit))
+    return out
+
+
+def hard_roster_lines(r: dict) -> list[str]:
+    hr = r.get("hard_rosters") or {}
+    if not hr:
+        return []
+    lines = [row("file", "size", "what", "median", "min", "max", "runs", "browser / CLI"), row(*["---"] * 8)]
+    for name, figures in hr.items():
+        for tool, label in HARD_TOOLS.items():
+            if tool not in figures:
+                continue
+            cli = figures.get(tool.replace("browser", "cli"))
+            versus = f"{figures[tool]['median'] / cli['median']:.2f} ×" if tool.startswith("browser") and cli else "—"
+            lines.append(row(HARD_ROSTERS[name], mb(figures["file_bytes"]), label, *stat_cells(figures[tool]), versus))
+    return lines
+
+
 def weight_lines(r: dict) -> list[str]:
     w = r.get("weight")
     if not w:
@@ -359,6 +391,17 @@ def markdown(r: dict) -> str:
         "errors), having no notion of where a table ends.",
         "",
         *roster_lines(r),
+        "",
+        "## Rosters that once hung",
+        "",
+        "Two files built the way the slow ones of issue 15 were (`benchmarks/hard_rosters.py`): many merged "
+        "ranges with problem cells under them (the marked copy once took 7 minutes), and a copy-pasted "
+        "template's pile of unused named cell styles (the check once took 18 s). The CLI figures are new "
+        "processes (`python -m rules_py roster FILE --json`, with `--annotate OUT --force` for the marked copy); "
+        "the browser figures are `window.selfCheck.checkRoster(bytes, {annotate})` on the roster page once "
+        "prepared, timed in the page. All four are interleaved run by run.",
+        "",
+        *hard_roster_lines(r),
         "",
         "## Weight",
         "",

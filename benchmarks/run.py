@@ -20,6 +20,8 @@ The steps, in order (each a function below; ``--steps`` picks some, e.g. while w
     rosters         checkRoster() on the roster page, our CLI and frictionless on the same files,
                     interleaved run by run (rosters.py, roster_browser.py)
     memory          the worker's memory for each roster size and the tab's peak (memory.py)
+    hard_rosters    the rosters that once hung (6,000 merged ranges; 50,000 named styles): check and
+                    marked copy on the CLI and on the roster page (hard_rosters.py)
 
 Then BENCHMARKS.md and benchmarks/results.json are written (report.py). Budgets are checked there,
 not here: the run always finishes and reports; a missed budget shows as ✗.
@@ -39,8 +41,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import (answer_latency, bench_site, build_time, engine_ready, first_visit, memory, phases,
-                        report, roster_browser, roster_data, rosters, weight)
+from benchmarks import (answer_latency, bench_site, build_time, engine_ready, first_visit, hard_rosters, memory,
+                        phases, report, roster_browser, roster_data, rosters, weight)
 from benchmarks.common import ROOT, chromium_version, log
 from testkit import start_server
 
@@ -167,6 +169,13 @@ def memory_step(run: Run) -> None:
     run.results["memory"] = memory.measure(run.playwright, run.lifted, paths)
 
 
+def hard_rosters_step(run: Run) -> None:
+    url = run.shipped if _has_roster(run) else None
+    if url is None:
+        log("hard_rosters: the built site has no roster page with checkRoster yet; CLI only")
+    run.results["hard_rosters"] = hard_rosters.measure(run.playwright, url, run.tree / "hard-rosters", run.args.runs)
+
+
 STEPS = {
     "machine": machine,
     "build": build,
@@ -178,6 +187,7 @@ STEPS = {
     "answer_latency": answer_latency_step,
     "rosters": rosters_step,
     "memory": memory_step,
+    "hard_rosters": hard_rosters_step,
 }
 
 

@@ -327,6 +327,93 @@ def _clerk_other_layout() -> bytes:
     return layout([with_total(row, x_major="数学教育") for row in people(5)], header)
 
 
+def merged_heavy(count: int = 4000) -> bytes:
+    """``count`` people with 1.5 merged ranges a person (6,000 for 4,000) and a problem every 20th
+    row (200): 100 ranges over 性别 of two rows each, the first holding a wrong value; 备注 merged
+    in pairs of rows; the two columns after 备注 merged on each row but the last hundred."""
+    rows = people(count)
+    sex, remarks = LETTER["sex"], LETTER["remarks"]
+    extra = get_column_letter(KEYS.index("remarks") + 2)
+    after = get_column_letter(KEYS.index("remarks") + 3)
+    merges = []
+    for index in range(0, count, 40):
+        rows[index]["sex"], rows[index + 1]["sex"] = "男性别", None
+        merges.append(f"{sex}{index + 2}:{sex}{index + 3}")
+    merges += [f"{remarks}{r}:{remarks}{r + 1}" for r in range(2, count + 2, 2)]
+    merges += [f"{extra}{r}:{after}{r}" for r in range(2, count - 98)]
+    return custom(rows, merges=tuple(merges))
+
+
+def style_bloated_roster(count: int = 200, styles: int = 50_000) -> bytes:
+    """``count`` people, one bad phone (row 5), in a workbook with ``styles`` unused named cell styles."""
+    rows = people(count)
+    rows[3]["phone"] = "bad"
+    return style_bloated(custom(rows), styles)
+
+
+# -- a clerk's own fills and comments through a marked copy and its re-check (issue 15) --------
+
+CLERK_YELLOW, CLERK_GREEN = "FFFFFF00", "FFC6EFCE"
+
+
+def clerks_own_marks() -> bytes:
+    """A roster whose clerk coloured and commented cells that have a problem: the phone of row 3
+    ("bad") yellow with a comment by 李会计, the ID of row 4 (a check character off) green."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    rows = people(4)
+    rows[1]["phone"] = "bad"
+    rows[2]["id_number"] = rows[2]["id_number"][:17] + ("0" if rows[2]["id_number"][17] != "0" else "1")
+    workbook = load_workbook(io.BytesIO(custom(rows)))
+    ws = workbook.active
+    for ref, colour in ((f"{LETTER['phone']}3", CLERK_YELLOW), (f"{LETTER['id_number']}4", CLERK_GREEN)):
+        ws[ref].fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+    ws[f"{LETTER['phone']}3"].comment = Comment("分机号另报", "李会计")
+    return to_bytes(workbook)
+
+
+def marked_then_fixed(fix: tuple[str, ...] = ("phone",)) -> bytes:
+    """Our marked copy of :func:`clerks_own_marks`, in which the clerk then fixed the cells of
+    ``fix`` ("phone", "id_number") and saved it."""
+    from rules_py.roster import check_roster
+
+    marked = check_roster(clerks_own_marks(), annotate=True)["annotated_xlsx"]
+    workbook = load_workbook(io.BytesIO(marked), rich_text=True)
+    ws = workbook["Sheet1"]
+    if "phone" in fix:
+        ws[f"{LETTER['phone']}3"].value = "13900000001"
+    if "id_number" in fix:
+        ws[f"{LETTER['id_number']}4"].value = person(2)["id_number"]
+    return to_bytes(workbook)
+
+
+# Cells whose format shows a number as something else (issue 15), by row of custom(): key, value,
+# number format, what the cell shows and what the message calls the format.
+FORMATTED_CELLS = (
+    ("public_hours", 0.2, "0%", "20%", "百分比"),
+    ("professional_hours", 1.25, "[h]:mm", "30:00", "时间"),
+    ("phone", 0.5, "h:mm", "12:00", "时间"),
+    ("public_hours", 2.5, "# ?/?", "2 1/2", "分数"),
+    ("phone", 45000, "yyyy-mm-dd", "2023-03-15", "日期"),
+    ("public_hours", 12, '0"学时"', "12学时", "自定义"),
+    ("professional_hours", 0.00003, "0.00E+00", "3.00E-05", "科学记数"),
+    ("public_hours", 12, '"¥"#,##0.00', "¥12.00", "货币"),
+)
+
+
+def formatted_cells() -> bytes:
+    """A roster whose row i + 2 holds FORMATTED_CELLS[i] (every other cell of the row valid)."""
+    rows = people(len(FORMATTED_CELLS))
+    for row, (key, value, _, _, _) in zip(rows, FORMATTED_CELLS):
+        row[key] = value
+    workbook = load_workbook(io.BytesIO(custom(rows)))
+    ws = workbook.active
+    for offset, (key, _, number_format, _, _) in enumerate(FORMATTED_CELLS):
+        ws[f"{LETTER[key]}{offset + 2}"].number_format = number_format
+    return to_bytes(workbook)
+
+
 # Rosters as clerks make them (issue 15), for tests that run one file through several paths
 # (the browser's parity with CPython): name → builder.
 CLERK_EXAMPLES = {
@@ -339,4 +426,6 @@ CLERK_EXAMPLES = {
     "image-and-link": lambda: add_member(with_external_link(people(3)), "xl/media/image1.png", b"\x89PNG\r\n\x1a\n"),
     "style-bloat": lambda: style_bloated(custom(people(3)), 5_000),
     "over-formatted": lambda: formatted_to_the_last_row(custom(people(3))),
+    "marked-then-fixed": marked_then_fixed,
+    "formatted-cells": formatted_cells,
 }

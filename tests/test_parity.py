@@ -51,6 +51,15 @@ def parity_inputs() -> list[tuple[str, str]]:
     return items
 
 
+# The fixtures of issue 15's marked copy and cell formats: the clerk's own fills and comments given
+# back on re-check (a very hidden sheet in the copy), formats named in messages.
+ISSUE_15_FIXTURES = {
+    "clerks-own-marks": rf.clerks_own_marks,
+    "marked-then-fixed": rf.marked_then_fixed,
+    "formatted-cells": rf.formatted_cells,
+}
+
+
 @functools.cache
 def roster_inputs() -> list[tuple[str, str, bytes]]:
     """(id, file name, workbook bytes): the example, a planted roster with every kind of mark, a
@@ -59,6 +68,8 @@ def roster_inputs() -> list[tuple[str, str, bytes]]:
     items = [("roster:example", "roster-with-problems.xlsx", (ROOT / "examples/roster-with-problems.xlsx").read_bytes()),
              ("roster:planted", "单位花名册.xlsx", planted),
              ("roster:clean-300", "花名册.xlsx", rf.custom(rf.people(300)))]
+    for name in ISSUE_15_FIXTURES:
+        items.append((f"roster:{name}", "花名册.xlsx", ISSUE_15_FIXTURES[name]()))
     for param in test_roster.WRONG_FILES:
         items.append((f"roster:{param.id}", "upload.bin", param.values[0]))
     for param in test_roster.HOSTILE_XML:

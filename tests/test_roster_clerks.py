@@ -5,6 +5,7 @@ and files made slow by formatting. Every roster is built in code (roster_factory
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -232,6 +233,65 @@ def test_time_formats_are_described_in_chinese():
     assert "时间格式" in problem["message"] and "30:00" in problem["message"] and "day" not in problem["message"]
 
 
+FORMAT_TABLE = [(code, value, shown, kind) for _, value, code, shown, kind in rf.FORMATTED_CELLS] + [
+    ("0.00%", 0.3, "30.00%", "百分比"), ("0%", 30, "3000%", "百分比"), ("# ??/??", 1 / 3, "1/3", "分数"),
+    ("?/4", 1.25, "5/4", "分数"), ('"共"0"学时"', 30, "共30学时", "自定义"), ("[$¥-804]#,##0.00", 30, "¥30.00", "货币"),
+    ("General", 30, "30", None), ("0.00", 30, "30", None), ("@", 30, "30", None), ("#,##0", 30, "30", None),
+    # Chinese built-in formats (ids openpyxl does not know and reads as General: the number itself)
+    (57, 45000, "2023年3月", "日期"), (31, 45000, "2023年3月15日", "日期"), (58, 45000, "3月15日", "日期"),
+    (32, 0.75, "18时00分", "时间"),
+]
+
+
+# What openpyxl gives for a cell of a date or time format it knows (the others stay numbers).
+READ_AS = {"[h]:mm": dt.timedelta(hours=30), "h:mm": dt.time(12), "yyyy-mm-dd": dt.datetime(2023, 3, 15)}
+
+
+@pytest.mark.parametrize("code,value,shown,kind", FORMAT_TABLE, ids=[str(row[0]) for row in FORMAT_TABLE])
+def test_cell_formats_are_shown_and_named_as_the_clerk_sees_them(code, value, shown, kind):
+    from rules_py.roster.number_formats import format_code, format_kind, shown_text
+
+    if isinstance(code, int):
+        code = format_code(code, {})
+    value = READ_AS.get(code, value)
+    assert (format_kind(code), shown_text(value, code)) == (kind, shown)
+
+
+def test_formatted_cells_are_named_in_the_message_with_the_fix():
+    report, wb = marked(rf.formatted_cells())
+    problems = report["problems"]
+    assert [p["row"] for p in problems] == [offset + 2 for offset in range(len(rf.FORMATTED_CELLS))]
+    for problem, (key, _, _, shown, kind) in zip(problems, rf.FORMATTED_CELLS):
+        assert problem["field"] == key
+        assert f"单元格是{kind}格式（显示为 {shown}）" in problem["message"], problem["message"]
+        target = "“文本”" if key == "phone" else "“常规”或“数值”"
+        assert problem["hint"].startswith("请选中该单元格") and target in problem["hint"]
+    shown = [row[6] for row in wb["问题汇总"].iter_rows(values_only=True) if isinstance(row[0], int)]
+    assert "2023-03-15" in shown and "30:00" in shown  # 当前值 as the cell shows it, never ISO's T
+    assert not any("T" in str(value) or "day" in str(value) for value in shown), shown
+
+
+CODE_WORD = re.compile(r"[A-Za-z]{2,}|[0-9]T[0-9]|[0-9]e-[0-9]|\\x|_x[0-9A-F]{4}_")
+PRODUCT_WORDS = re.compile(r"Excel|WPS|VLOOKUP|GB")
+
+
+@pytest.mark.parametrize("name", ["formatted-cells", "misplaced", "two-sheets", "marked-then-fixed"])
+def test_no_message_holds_english_or_python_words(name):
+    """What a clerk reads (message, hint, note) is Chinese: no English words, no Python repr of a
+    value (1 day, 6:00:00; 2023-03-15T00:00:00; 3e-05), product names aside; a clerk's own text
+    quoted back is theirs."""
+    from rules_py.roster.values import show
+
+    report = check_roster(rf.CLERK_EXAMPLES[name]())
+    texts = [(p["message"].replace(show(p["value"]), "") if isinstance(p["value"], str) else p["message"], p["hint"])
+             for p in report["problems"]]
+    texts += [(n["message"], "") for n in report["notes"]]
+    assert texts
+    for message, hint in texts:
+        for text in (message, hint):
+            assert not CODE_WORD.search(PRODUCT_WORDS.sub("", text)), text
+
+
 def test_minutes_typed_as_hours_are_asked_about_and_convert():
     rows = rf.people(2)
     rows[1]["professional_hours"] = 2700
@@ -253,6 +313,11 @@ def marked(data: bytes):
     return report, load_workbook(io.BytesIO(copy), rich_text=True)
 
 
+def visible_sheets(wb) -> list[str]:
+    """The sheets a clerk sees (the copy also carries our very hidden sheet of original formats)."""
+    return [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
+
+
 def planted_rows(count=4):
     rows = rf.people(count)
     rows[1]["phone"] = "bad"
@@ -262,7 +327,7 @@ def planted_rows(count=4):
 def test_a_roster_sheet_named_like_our_summary_is_kept_and_marked():
     report, wb = marked(rf.custom(planted_rows(), sheet="问题汇总"))
     assert report["sheet"] == "问题汇总"
-    assert wb.sheetnames == ["问题汇总(2)", "问题汇总"]
+    assert visible_sheets(wb) == ["问题汇总(2)", "问题汇总"]
     assert wb["问题汇总"][f"{rf.LETTER['phone']}3"].comment is not None  # rows[1] sits on row 3
     assert wb["问题汇总(2)"]["A1"].value.startswith("花名册自查结果")
 
@@ -350,14 +415,92 @@ def test_a_clerks_comment_keeps_its_author_through_a_re_check():
     assert (restored.text, restored.author) == ("分机号另报", "李会计")
 
 
+def fill_of(cell) -> str | None:
+    return cell.fill.fgColor.rgb if cell.fill is not None and cell.fill.fill_type == "solid" else None
+
+
+PHONE_CELL, ID_CELL = f"{rf.LETTER['phone']}3", f"{rf.LETTER['id_number']}4"
+
+
+def test_the_marked_copy_keeps_the_clerks_fills_on_a_very_hidden_sheet():
+    from rules_py.roster import ERROR_FILL
+
+    _, wb = marked(rf.clerks_own_marks())
+    ws = wb["Sheet1"]
+    assert fill_of(ws[PHONE_CELL]) == fill_of(ws[ID_CELL]) == ERROR_FILL
+    [hidden] = [sheet for sheet in wb.worksheets if sheet.sheet_state != "visible"]
+    assert hidden.sheet_state == "veryHidden" and wb.active.title == "问题汇总"
+
+
+def test_a_fixed_cell_gets_back_the_clerks_fill_and_comment_on_re_check():
+    """Marked, fixed by the clerk in the marked copy, checked again: the phone cell is yellow with
+    李会计's comment as before our marks; the ID, still wrong, is marked again; fixed in turn, it
+    is green again. No mark is left behind."""
+    from rules_py.roster import AUTHOR, ERROR_FILL
+
+    again, wb = marked(rf.marked_then_fixed(("phone",)))
+    assert [p["cell"] for p in again["problems"]] == [ID_CELL]
+    ws = wb["Sheet1"]
+    assert fill_of(ws[PHONE_CELL]) == rf.CLERK_YELLOW
+    assert (ws[PHONE_CELL].comment.text, ws[PHONE_CELL].comment.author) == ("分机号另报", "李会计")
+    assert fill_of(ws[ID_CELL]) == ERROR_FILL and ws[ID_CELL].comment.author == AUTHOR
+    ws[ID_CELL].value = rf.person(2)["id_number"]
+    last, wb = marked(rf.to_bytes(wb))
+    assert last["problems"] == []
+    ws = wb["Sheet1"]
+    assert fill_of(ws[ID_CELL]) == rf.CLERK_GREEN and ws[ID_CELL].comment is None
+    assert fill_of(ws[PHONE_CELL]) == rf.CLERK_YELLOW and ws[PHONE_CELL].comment.author == "李会计"
+    assert not any(cell.comment is not None and cell.comment.author == AUTHOR
+                   for row in ws.iter_rows() for cell in row)
+
+
+def test_a_fill_the_clerk_changed_on_a_marked_cell_is_theirs():
+    from openpyxl.styles import PatternFill
+
+    _, wb = marked(rf.clerks_own_marks())
+    ws = wb["Sheet1"]
+    ws[PHONE_CELL].value = "13900000001"
+    ws[PHONE_CELL].fill = PatternFill(fill_type="solid", start_color="FF9BC2E6", end_color="FF9BC2E6")
+    _, again = marked(rf.to_bytes(wb))
+    assert fill_of(again["Sheet1"][PHONE_CELL]) == "FF9BC2E6"
+    assert again["Sheet1"][PHONE_CELL].comment.author == "李会计"
+
+
+def test_the_hidden_sheet_of_originals_is_not_a_sheet_to_check():
+    report = check_roster(rf.marked_then_fixed(("phone", "id_number")))
+    assert report["problems"] == [] and report["notes"] == [] and report["rows_checked"] == 4
+
+
+def test_the_applicants_marked_copy_gives_back_the_clerks_fill():
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.styles import PatternFill
+
+    from rules_py.applicants import check_applicants
+    from testkit import applicants_factory as af
+
+    workbook = load_workbook(io.BytesIO(af.filled([af.met_senior(0), af.met_senior(1, 申报类别="副高")])))
+    ws = workbook[af.FORM.sheet_name]
+    ref = f"{af.letter('申报类别')}{af.row_number(1)}"
+    ws[ref].fill = PatternFill(fill_type="solid", start_color=rf.CLERK_YELLOW, end_color=rf.CLERK_YELLOW)
+    first = check_applicants(rf.to_bytes(workbook), annotate=True)
+    assert ref in {p["cell"] for row in first["rows"] for p in row["problems"]}
+    copy = load_workbook(io.BytesIO(first["annotated_xlsx"]))
+    assert fill_of(copy[af.FORM.sheet_name][ref]) != rf.CLERK_YELLOW
+    copy[af.FORM.sheet_name][ref].value = "高级"
+    again = check_applicants(rf.to_bytes(copy), annotate=True)
+    assert all(not row["problems"] for row in again["rows"])
+    restored = load_workbook(io.BytesIO(again["annotated_xlsx"]))[af.FORM.sheet_name][ref]
+    assert fill_of(restored) == rf.CLERK_YELLOW and restored.comment is None
+
+
 # -- 6. speed ------------------------------------------------------------------------------------
 
 def test_fifty_thousand_named_styles_check_within_ten_seconds():
     import time
 
-    rows = rf.people(200)
-    rows[3]["phone"] = "bad"
-    data = rf.style_bloated(rf.custom(rows), 50_000)
+    data = rf.style_bloated_roster(200, 50_000)
     started = time.perf_counter()
     report = check_roster(data)
     assert time.perf_counter() - started <= 10
@@ -385,30 +528,18 @@ def test_styles_that_cells_use_survive_slimming():
 
 
 def test_six_thousand_merged_ranges_and_two_hundred_problems_mark_within_thirty_seconds():
+    import io
     import time
+    import zipfile
 
-    rows = rf.people(4000)
-    sex, remarks = rf.LETTER["sex"], rf.LETTER["remarks"]
-    extra = get_column_letter_after(remarks)
-    merges = []
-    for index in range(0, 4000, 40):  # 100 ranges over 性别, each 2 rows of a wrong value: 200 problems
-        rows[index]["sex"], rows[index + 1]["sex"] = "男性别", None
-        merges.append(f"{sex}{index + 2}:{sex}{index + 3}")
-    merges += [f"{remarks}{r}:{remarks}{r + 1}" for r in range(2, 4002, 2)]            # 2,000
-    merges += [f"{extra}{r}:{get_column_letter_after(extra)}{r}" for r in range(2, 3902)]  # 3,900
-    assert len(merges) == 6000
-    data = rf.custom(rows, merges=tuple(merges))
+    data = rf.merged_heavy(4000)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.read("xl/worksheets/sheet1.xml").count(b"<mergeCell ") == 6000
     started = time.perf_counter()
     report, wb = marked(data)
     assert time.perf_counter() - started <= 30
     assert report["summary"]["errors"] == 200
-    assert wb["Sheet1"][f"{sex}2"].comment is not None  # the covered row's problem sits on the anchor
-
-
-def get_column_letter_after(letter: str) -> str:
-    from openpyxl.utils import column_index_from_string, get_column_letter
-
-    return get_column_letter(column_index_from_string(letter) + 1)
+    assert wb["Sheet1"][f"{rf.LETTER['sex']}2"].comment is not None  # the covered row's problem sits on the anchor
 
 
 def test_a_sheet_formatted_to_its_last_row_is_no_zip_bomb():
@@ -432,7 +563,8 @@ def test_clerk_examples_give_no_false_errors_and_a_json_report(name):
     report = check_roster(rf.CLERK_EXAMPLES[name]())
     json.dumps(report, ensure_ascii=False)
     expected = {"two-sheets": {"not_a_number"}, "misplaced": {"excel_error", "stray_characters"},
-                "over-formatted": set()}
+                "over-formatted": set(), "marked-then-fixed": {"id_checksum"},
+                "formatted-cells": {"not_a_number", "phone_format"}}
     errors = {p["code"] for p in report["problems"] if p["severity"] == "error"}
     assert errors == expected.get(name, set()), report["problems"][:3]
 

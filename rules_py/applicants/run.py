@@ -14,7 +14,9 @@ from rules_py.forms import Form, form_by_id
 from rules_py.notice import Notice, load_notice
 from rules_py.roster import bounds
 from rules_py.roster.archive import as_bytes, inspect_archive
+from rules_py.roster.checks import text_keys
 from rules_py.roster.codes import ANNOTATION_ERROR, ERROR, WARNING, Fatal, fatal_dict
+from rules_py.roster.number_formats import describe_number_formats
 from rules_py.roster.table import read_tables
 from rules_py.wording import STATUS_NAMES
 
@@ -52,6 +54,7 @@ def check_applicants(data, filename: str = DEFAULT_FILENAME, *, annotate: bool =
         table.unknown_headers = [h for h in table.unknown_headers if h not in OWN_HEADERS]
         checker = ApplicantChecker(notice, form, table)
         problems = checker.run()
+        describe_number_formats(data, problems, text_keys(form))
     except Fatal as fatal:
         report["fatal"] = fatal_dict(fatal.code, _worded_for(fatal.message, notice), **fatal.extra)
         return _with_annotation(report, None, annotate)

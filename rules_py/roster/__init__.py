@@ -16,6 +16,7 @@ The modules follow the check's stages, each usable with another form of the form
     rows       which rows are not people (footers, 合计, 栏次, a repeated header …)
     merged     merged ranges, read from the sheet part and looked up by index
     values     reading one cell (numbers, phones, formulas) and showing it back
+    number_formats  cell formats (百分比, 时间, 日期, 分数 …) named in the messages, with the fix
     checks     the problems of each row
     annotate   the marked workbook
     preview    the rows the page shows under a report

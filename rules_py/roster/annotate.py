@@ -2,15 +2,19 @@
 error, yellow warning) and commented, and a summary sheet listing the problems with links.
 
 A re-checked marked copy loses the marks of the earlier run first (cells commented by AUTHOR),
-so marks never pile up. Values are written back as literal text (:func:`rules_py.xlsx.set_text`):
-a value that looks like a formula stays text.
+so marks never pile up, and each marked cell gets back the fill and comment the clerk had given it:
+those are kept, when a cell is marked, on a very hidden sheet of ours (ORIGINALS_SHEET; openpyxl
+keeps it across load and save, Excel and WPS do not list it). Values are written back as literal
+text (:func:`rules_py.xlsx.set_text`): a value that looks like a formula stays text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import warnings
+from copy import copy
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
@@ -21,8 +25,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from rules_py.forms import Form
 from rules_py.notice import Notice
-from rules_py.roster.codes import (AUTHOR, ERROR, ERROR_FILL, OLD_COMMENT_MARK, PROBLEM_CODES, SUMMARY_SHEET,
-                                  SUMMARY_TITLE, WARNING, WARNING_FILL)
+from rules_py.roster.codes import (AUTHOR, ERROR, ERROR_FILL, OLD_COMMENT_MARK, ORIGINALS_SHEET, ORIGINALS_TITLE,
+                                  PROBLEM_CODES, SUMMARY_SHEET, SUMMARY_TITLE, WARNING, WARNING_FILL)
 from rules_py.roster.values import cell_text
 from rules_py.xlsx import reproducible_xlsx, set_text, wrapped_lines
 
@@ -31,6 +35,7 @@ SUMMARY_HEADINGS = ("序号", "单元格", "行", "栏目", "问题", "级别", 
 SUMMARY_WIDTHS = (6, 9, 6, 16, 22, 6, 22, 48, 48)
 _LINK_FONT = Font(color="FF0563C1", underline="single")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_ISO_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
 
 
 def _fill(color: str) -> PatternFill:
@@ -51,15 +56,18 @@ def annotate(data: bytes, report: dict, notice: Notice, form: Form, *, codes: di
         # keep_links: formulas that refer to other workbooks keep their links (no file is opened);
         # rich_text: a cell with several fonts keeps them.
         workbook = load_workbook(io.BytesIO(data), data_only=False, keep_links=True, rich_text=True)
+    originals = Originals.read(workbook)
     for title in list(workbook.sheetnames):
         if _is_our_summary(workbook[title]):  # an earlier run's summary, never a sheet of the clerk's
             del workbook[title]
+    kept = Originals()
     for title in checked_sheets(report):
         ws = workbook[title]
-        clear_previous(ws)
-        mark_cells(ws, [p for p in report["problems"] if p.get("sheet", report["sheet"]) == title], codes)
+        clear_previous(ws, originals)
+        mark_cells(ws, [p for p in report["problems"] if p.get("sheet", report["sheet"]) == title], codes, kept)
         if mark_sheet is not None:
             mark_sheet(ws)
+    kept.write(workbook)
     summary = workbook.create_sheet(free_title(workbook.sheetnames, SUMMARY_SHEET), 0)
     workbook.active = 0
     for sheet in workbook.worksheets:
@@ -92,8 +100,9 @@ def checked_sheets(report: dict) -> list[str]:
     return [entry["sheet"] for entry in report.get("sheets") or ()] or [report["sheet"]]
 
 
-def mark_cells(ws, problems: list[dict], codes: dict = PROBLEM_CODES) -> None:
-    """Fill and comment each problem cell (a merged-over cell: its range's top-left cell)."""
+def mark_cells(ws, problems: list[dict], codes: dict = PROBLEM_CODES, kept: Originals | None = None) -> None:
+    """Fill and comment each problem cell (a merged-over cell: its range's top-left cell); what
+    the cell had before goes into ``kept``."""
     by_cell: dict[str, list[dict]] = {}
     for problem in problems:
         if problem["cell"]:
@@ -103,6 +112,8 @@ def mark_cells(ws, problems: list[dict], codes: dict = PROBLEM_CODES) -> None:
         cell = ws[ref]
         if ref in anchors:
             cell = ws.cell(row=anchors[ref][0], column=anchors[ref][1])
+        if kept is not None:
+            kept.remember(ws.title, cell)
         _mark(cell, cell_problems, codes)
 
 
@@ -136,20 +147,79 @@ def _mark(cell, problems: list[dict], codes: dict) -> None:
     cell.comment = Comment(text, AUTHOR, height=min(600, 20 + 16 * lines), width=300)
 
 
-def clear_previous(ws) -> None:
-    """Remove this tool's marks from an earlier run (a re-checked annotated copy)."""
-    ours = {ERROR_FILL, WARNING_FILL}
+def clear_previous(ws, originals: Originals | None = None) -> None:
+    """Remove this tool's marks from an earlier run (a re-checked annotated copy): each marked
+    cell gets back the fill and comment ``originals`` kept for it (a fill the clerk changed since
+    stays); a copy made before they were kept loses our fill and keeps the comment quoted in ours."""
     # Only the cells the sheet holds (iter_rows would visit the whole used range, which a
     # hostile dimension can make astronomically large).
     for cell in list(ws._cells.values()):
         comment = cell.comment
-        if comment is not None and comment.author == AUTHOR:
+        if comment is None or comment.author != AUTHOR:
+            continue
+        kept = originals.get(ws.title, cell.coordinate) if originals is not None else None
+        if kept is not None:
+            fill, text, author = kept
+            cell.comment = Comment(text, author) if text else None
+        else:
             old = (comment.text or "").split(f"\n{OLD_COMMENT_MARK}", 1)
             author, _, text = old[1].partition("\n") if len(old) == 2 else ("", "", "")
             cell.comment = Comment(text, author) if len(old) == 2 else None
-            fill = cell.fill
-            if fill is not None and fill.fill_type == "solid" and getattr(fill.fgColor, "rgb", None) in ours:
-                cell.fill = PatternFill()
+            fill = PatternFill()
+        if _is_our_fill(cell.fill):
+            cell.fill = fill
+
+
+def _is_our_fill(fill) -> bool:
+    return fill is not None and fill.fill_type == "solid" and getattr(fill.fgColor, "rgb", None) in (ERROR_FILL, WARNING_FILL)
+
+
+class Originals:
+    """The fill and comment each marked cell had before our marks, by (sheet, cell), as the marked
+    copy carries them: one row per cell on a very hidden sheet whose first cell starts with
+    SUMMARY_TITLE (so a re-check, the table finder included, knows it as ours). Column C carries the
+    cell's fill as its own style, D and E the comment's text and author."""
+
+    FIRST_ROW = 3
+
+    def __init__(self):
+        self.cells: dict[tuple[str, str], tuple] = {}
+
+    @classmethod
+    def read(cls, workbook) -> Originals:
+        originals = cls()
+        for ws in workbook.worksheets:
+            if ws.sheet_state == "visible" or not _is_our_summary(ws):
+                continue
+            for row in ws.iter_rows(min_row=cls.FIRST_ROW, max_col=5):
+                sheet, ref = (row[0].value, row[1].value)
+                text, author = row[3].value, row[4].value
+                if isinstance(sheet, str) and isinstance(ref, str):
+                    originals.cells[(sheet, ref)] = (copy(row[2].fill), text or "", author or "")
+        return originals
+
+    def get(self, sheet: str, ref: str):
+        return self.cells.get((sheet, ref))
+
+    def remember(self, sheet: str, cell) -> None:
+        comment = cell.comment
+        ours = comment is not None and comment.author == AUTHOR
+        self.cells.setdefault((sheet, cell.coordinate), (
+            copy(cell.fill), "" if comment is None or ours else comment.text or "",
+            "" if comment is None or ours else comment.author or ""))
+
+    def write(self, workbook) -> None:
+        if not self.cells:
+            return
+        ws = workbook.create_sheet(free_title(workbook.sheetnames, ORIGINALS_SHEET))
+        ws.sheet_state = "veryHidden"
+        set_text(ws.cell(row=1, column=1), f"{SUMMARY_TITLE}{ORIGINALS_TITLE}")
+        for column, heading in enumerate(("工作表", "单元格", "原填充", "原批注", "原批注作者"), start=1):
+            set_text(ws.cell(row=2, column=column), heading)
+        for row, ((sheet, ref), (fill, text, author)) in enumerate(self.cells.items(), start=self.FIRST_ROW):
+            for column, value in enumerate((sheet, ref, "", text, author), start=1):
+                set_text(ws.cell(row=row, column=column), value)
+            ws.cell(row=row, column=3).fill = fill
 
 
 def strip_where(message: str) -> str:
@@ -221,7 +291,7 @@ def _write_problem_row(summary, row: int, number: int, problem: dict, headers: d
     values = (number, shown_cell, problem["row"] if problem["cell"] else "",
               headers.get(problem["field"], problem["field"]), codes[problem["code"]]["title"],
               "错误" if problem["severity"] == ERROR else "提醒",
-              cell_text(problem["value"]),
+              _shown_value(problem["value"]),
               strip_where(problem["message"]), problem["hint"])
     for column, value in enumerate(values, start=1):
         cell = summary.cell(row=row, column=column)
@@ -238,6 +308,13 @@ def _write_problem_row(summary, row: int, number: int, problem: dict, headers: d
                                    tooltip="跳转到该单元格")
         link.font = _LINK_FONT
     summary.cell(row=row, column=6).fill = FILLS[problem["severity"]]
+
+
+def _shown_value(value) -> str:
+    """A problem's value as the cell shows it: a date the report holds as ISO text without its T."""
+    if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+        return cell_text(dt.datetime.fromisoformat(value))
+    return cell_text(value)
 
 
 def _summary_layout(summary, header_row: int, listed: int) -> None:

@@ -9,7 +9,6 @@ like a notice requirement (MINIMUMS) against that minimum.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from openpyxl.utils import get_column_letter
@@ -19,6 +18,7 @@ from rules_py.dates import age_on
 from rules_py.forms import CHOICE, DECIMAL, ID_NUMBER, INTEGER, PHONE, Form, normalise_header
 from rules_py.notice import Notice
 from rules_py.roster.codes import ERROR, PROBLEM_CODES, note
+from rules_py.roster.number_formats import describe, value_kind
 from rules_py.roster.rows import skipped_note_text
 from rules_py.roster.table import Table
 from rules_py.roster.values import (CHOICE_ALIASES, evaluate_formula, fmt, is_excel_error, json_value,
@@ -36,6 +36,13 @@ AGE_RANGE = (16, 80)
 PLAUSIBLE_YEAR_HOURS = 300
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad\u202a-\u202e\r\n\v\f]")
 _NUMERIC = (DECIMAL, INTEGER)
+# Columns whose right cell format is 文本 (an ID or phone keeps its leading zeros and all 18 digits).
+TEXT_TYPES = (ID_NUMBER, PHONE)
+
+
+def text_keys(form: Form) -> frozenset[str]:
+    """The keys of the form's columns whose right cell format is 文本."""
+    return frozenset(col.key for col in form.columns if col.type in TEXT_TYPES)
 
 
 class Checker:
@@ -58,17 +65,22 @@ class Checker:
         self.choices = {col.key: {normalise_header(a): a for a in col.allowed} for col in form.columns
                         if col.type == CHOICE}
         self.seen_ids: dict[str, int] = {}
+        self.text_keys = text_keys(form)
         self.notes: list[dict] = []  # how the table was read: see NOTE_CODES
 
     def add(self, row: int | None, key: str, code: str, value, message: str, hint: str) -> None:
         """One problem at the cell of ``key`` in ``row``."""
         letter = self.letters.get(key)
         where = f"{self.in_sheet}第 {row} 行 {letter} 列：" if row is not None and letter else ""
-        self.problems.append({
+        problem = {
             "row": row, "column": letter, "cell": f"{letter}{row}" if letter and row is not None else None,
             "sheet": self.table.sheet, "field": key, "code": code, "severity": self.codes[code]["severity"],
             "value": json_value(value), "message": where + message, "hint": hint,
-        })
+        }
+        kind = value_kind(value)
+        if kind is not None:  # a date or time where a number or text was wanted: say so, and the fix
+            describe(problem, kind, show(value), key in self.text_keys)
+        self.problems.append(problem)
 
     def run(self) -> list[dict]:
         self._check_columns()
@@ -272,10 +284,9 @@ class Checker:
             if why == "error":
                 self.add(number, col.key, "not_a_number", value, f"“{header}”是错误值 {show(value)}（公式出错）。",
                          "请检查该单元格的公式，或直接填写数值。")
-            elif why == "date":
-                kind = "时间" if isinstance(value, (dt.time, dt.timedelta)) else "日期"
-                self.add(number, col.key, "not_a_number", value, f"“{header}”被设成了{kind}格式（显示为 {show(value)}）。",
-                         "请把该单元格格式设为“常规”或“数值”，再重新输入数字。")
+            elif why == "date":  # add() names the format and its fix
+                self.add(number, col.key, "not_a_number", value, f"“{header}”应为数字。",
+                         "原来输入的数字已被当成了日期或时间，请按实际学时重新输入。")
             else:
                 example = "1、2、3" if col.type == INTEGER else "30 或 12.5"
                 self.add(number, col.key, "not_a_number", value, f"“{header}”应为数字，现为“{show(value)}”。",

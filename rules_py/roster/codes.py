@@ -20,6 +20,9 @@ AUTHOR = "花名册自查"
 ERROR_FILL = "FFFFC7CE"    # light red
 WARNING_FILL = "FFFFEB9C"  # light yellow
 OLD_COMMENT_MARK = "——原批注——"
+# The very hidden sheet of a marked copy that keeps each marked cell's own fill and comment.
+ORIGINALS_SHEET = "标注前的格式"
+ORIGINALS_TITLE = "标注前各单元格的填充和批注（重新检查时据此恢复，请勿修改）"
 ANNOTATION_ERROR = "无法生成标注版工作簿（文件中可能有本工具无法保存的内容），请按问题列表逐项修改。"
 
 PROBLEM_CODES: dict[str, dict[str, str]] = {

@@ -16,8 +16,9 @@ from rules_py.forms import form_by_id
 from rules_py.notice import Notice, load_notice
 from rules_py.roster import bounds
 from rules_py.roster.archive import as_bytes, copy_lacks, inspect_archive
-from rules_py.roster.checks import Checker
+from rules_py.roster.checks import Checker, text_keys
 from rules_py.roster.codes import ANNOTATION_ERROR, ERROR, WARNING, Fatal, fatal_dict, note
+from rules_py.roster.number_formats import describe_number_formats
 from rules_py.roster.slim import slim_styles
 from rules_py.roster.table import read_tables
 
@@ -96,6 +97,7 @@ def run(data, filename, notice, annotate, on_progress, form_id: str = ROSTER_FOR
         found = read_tables(data, form, on_progress)
         checkers = [Checker(notice, form, table, several=len(found.tables) > 1) for table in found.tables]
         problems = [problem for checker in checkers for problem in checker.run()]
+        describe_number_formats(data, problems[:bounds.MAX_LISTED_PROBLEMS], text_keys(form))
     except Fatal as fatal:
         report["fatal"] = fatal_dict(fatal.code, fatal.message, **fatal.extra)
         return report, None

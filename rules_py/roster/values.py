@@ -110,9 +110,14 @@ def evaluate_formula(formula: str) -> float | None:
 
 
 def fmt(number: float) -> str:
+    """A number as a clerk writes it: 30, 12.5, 0.00003 (six significant digits, never 3e-05)."""
     if float(number).is_integer() and abs(number) < 1e15:
         return str(int(number))
-    return f"{number:.6g}"
+    text = f"{number:.6g}"
+    if "e" in text:
+        text = f"{number:.{max(0, 5 - math.floor(math.log10(abs(number))))}f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text
 
 
 def cell_text(value) -> str:
@@ -128,9 +133,11 @@ def cell_text(value) -> str:
             return f"{value:.5E}"
         return fmt(value)
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
+        return value.date().isoformat() if value.time() == dt.time() else f"{value.date().isoformat()} {cell_text(value.time())}"
+    if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):  # as a cell formatted h:mm (or h:mm:ss) shows it
+        return f"{value.hour}:{value.minute:02d}" + (f":{value.second:02d}" if value.second else "")
     if isinstance(value, dt.timedelta):  # a cell formatted [h]:mm shows hours and minutes
         minutes = round(value.total_seconds() / 60)
         return f"{'-' if minutes < 0 else ''}{abs(minutes) // 60}:{abs(minutes) % 60:02d}"
@@ -184,6 +191,8 @@ def json_value(value):
         return value if math.isfinite(value) else str(value)
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):  # a cell formatted [h]:mm: its hours and minutes, never "1 day, 6:00:00"
+        return cell_text(value)
     return json_value(str(value))
 
 
