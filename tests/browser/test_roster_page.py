@@ -706,7 +706,7 @@ def test_check_roster_over_the_limit_reads_what_the_cli_reads(engine_page):
 
 def test_one_self_check_object_on_the_roster_page(engine_page):
     keys = engine_page.evaluate("() => Object.keys(window.selfCheck).sort()")
-    assert keys == ["checkRoster", "evaluate", "ready"]
+    assert keys == ["checkApplicants", "checkRoster", "evaluate", "ready"]
     result = engine_page.evaluate("""() => window.selfCheck.evaluate({application: {level: "none", year: 2025},
         activities: [{year: 2025, kind: "public_online", hours: 30}]})""")
     assert result["years"][0]["public"] == 30
