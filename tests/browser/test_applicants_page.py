@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from testkit import ROOT, record_requests, screenshot, watch_console
+from testkit import ROOT, SCREENSHOTS, record_requests, screenshot, watch_console
 from testkit import applicants_factory as af
 
 from rules_py.applicants import fatal_codes, limits
@@ -148,6 +148,13 @@ def test_a_clerk_reads_one_line_per_person_and_downloads_the_marked_workbook(pho
     assert page.evaluate("""() => [...document.querySelectorAll('#ac-table tr, #ac-table th, #ac-table td')]
         .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length""") == 0
     ap.shot("report", result)
+    # At desktop width the same report is a table of three columns, still within the page.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert page.locator("#ac-table thead").evaluate("e => getComputedStyle(e).display") == "table-header-group"
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 1280
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    result.screenshot(path=str(SCREENSHOTS / "applicants-report-1280.png"))
+    page.set_viewport_size({"width": 375, "height": 812})
 
     link = page.locator("#rc-download-link")
     with page.expect_download() as download_info:
