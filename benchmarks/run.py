@@ -20,6 +20,8 @@ The steps, in order (each a function below; ``--steps`` picks some, e.g. while w
     rosters         checkRoster() on the roster page, our CLI and frictionless on the same files,
                     interleaved run by run (rosters.py, roster_browser.py)
     memory          the worker's memory for each roster size and the tab's peak (memory.py)
+    applicants      500 title applicants: checkApplicants() on the applicants page and our CLI,
+                    interleaved run by run (applicants.py)
 
 Then BENCHMARKS.md and benchmarks/results.json are written (report.py). Budgets are checked there,
 not here: the run always finishes and reports; a missed budget shows as ✗.
@@ -39,8 +41,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import (answer_latency, bench_site, build_time, engine_ready, first_visit, memory, phases,
-                        report, roster_browser, roster_data, rosters, weight)
+from benchmarks import (answer_latency, applicants, bench_site, build_time, engine_ready, first_visit, memory,
+                        phases, report, roster_browser, roster_data, rosters, weight)
 from benchmarks.common import ROOT, chromium_version, log
 from testkit import start_server
 
@@ -167,6 +169,15 @@ def memory_step(run: Run) -> None:
     run.results["memory"] = memory.measure(run.playwright, run.lifted, paths)
 
 
+def applicants_step(run: Run) -> None:
+    path = applicants.write_workbook(run.tree / "applicants")
+    if not applicants.page_has_applicants(run.tree / "shipped"):
+        log("applicants: the built site has no applicants page with checkApplicants; CPython only")
+        run.results["applicants"] = applicants.measure(path, run.args.runs)
+        return
+    run.results["applicants"] = applicants.measure(path, run.args.runs, run.playwright, run.shipped + applicants.PAGE)
+
+
 STEPS = {
     "machine": machine,
     "build": build,
@@ -178,6 +189,7 @@ STEPS = {
     "answer_latency": answer_latency_step,
     "rosters": rosters_step,
     "memory": memory_step,
+    "applicants": applicants_step,
 }
 
 
