@@ -7,13 +7,10 @@
 import { h } from "./dom.js";
 import { againButton, fileLine, notesList, problemItems, show } from "./roster-report.js";
 
-// The conclusions as a clerk says them; row.verdict (the 结论 column of the marked copy) words
-// not_met with the hours missing in all.
-const COUNT_WORDS = { met: "已满足", not_met: "尚差学时", not_restrictive: "学时不作为限制性条件", not_required: "不要求学时" };
-
-export function headline(report) {
+/** 共 N 人：已满足 …、尚未满足 …；M 行有错误，未核对 (the status names are the page data's). */
+export function headline(data, report) {
   const { by_status: byStatus, rows_without_verdict: unchecked } = report.summary;
-  const counts = Object.entries(byStatus).map(([status, n]) => `${COUNT_WORDS[status] || status} ${n} 人`);
+  const counts = Object.entries(byStatus).map(([status, n]) => `${data.statuses[status] || status} ${n} 人`);
   let text = `共 ${report.rows_checked} 人`;
   if (counts.length) text += "：" + counts.join("、");
   if (unchecked) text += `${counts.length ? "；" : "："}${unchecked} 行有错误，未核对`;
@@ -80,7 +77,7 @@ function summary(data, report, several) {
   const tone = errors ? "errors" : short || warnings ? "warnings" : "ok";
   return h("div", { class: `rc-summary rc-summary--${tone}`, id: "ac-summary",
                     dataset: { errors: String(errors), rows: String(report.rows_checked), short: String(short) } },
-    h("p", { class: "rc-headline" }, headline(report)),
+    h("p", { class: "rc-headline" }, headline(data, report)),
     notesList(data, report),
     h("p", { class: "rc-file" }, fileLine(report)),
     unchecked || errors

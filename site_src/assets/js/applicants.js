@@ -4,13 +4,13 @@
 // window.selfCheck.checkApplicants is the same engine.
 //
 // One request does the check and the marked workbook: a unit's applicants are tens of rows, and
-// 500 take about a second in desktop Chromium (BENCHMARKS.md), so the report waits for nothing slow.
+// even 500 take only seconds (BENCHMARKS.md, "Applicants check"), so the report need not come first.
 // Nothing leaves the browser; a file over the size limit never even reaches the worker.
 
-import { h, IN_WECHAT, startSelfCheck } from "./selfcheck-client.js";
+import { IN_WECHAT, startSelfCheck } from "./selfcheck-client.js";
 import { COPY_HINT, renderApplicantsReport } from "./applicants-report.js";
-import { downloadBox, dropDownload, renderFatal, show, wechatNote } from "./roster-report.js";
-import { beginRun, hideProgress, loadPageData, mountPicker, readFile, showProgress } from "./workbook-page.js";
+import { downloadBox } from "./roster-report.js";
+import { checkChosenFile, mountPicker } from "./workbook-page.js";
 
 const client = startSelfCheck({
   tool: "申报人员学时核对",
@@ -19,61 +19,17 @@ const client = startSelfCheck({
   crashHint: "人数很多的，可以拆成几个文件分别核对。",
 });
 
-/** The engine's report with the marked workbook, or null (the reason shown) when it did not finish. */
-async function runCheck(page, buffer, name, current) {
-  const checking = `正在核对“${name}”……`;
-  const waiting = !client.engine.info;
-  showProgress(page, waiting ? `已选择“${name}”。核对程序还在加载，加载完成后自动开始核对……` : checking);
-  if (waiting) client.ready.then(() => { if (current() && !page.progress.dataset.rows) showProgress(page, checking); }, () => {});
-  try {
-    return await client.checkApplicants(buffer, {
-      filename: name, annotate: true,
-      onProgress: (rows) => { if (current()) showProgress(page, `${checking}已读取 ${rows} 行`, rows); },
-    });
-  } catch (error) {
-    if (current()) {
-      hideProgress(page);
-      renderFatal(page, name, { code: "engine", title: "核对没有完成", message: error.message });
-    }
-    return null;
-  }
-}
-
-async function checkFile(page, file, several = false) {
-  const current = beginRun(page); // answers for the files chosen before this one are dropped
-  dropDownload(page);
-  const name = file.name || "申报人员学时核对表.xlsx";
-  let data;
-  try {
-    data = await page.dataReady;
-  } catch (error) {
-    hideProgress(page);
-    show(page, h("p", { class: "sc-alert" }, "核对所需的数据未能加载，请刷新页面重试。"));
-    return;
-  }
-  if (!current()) return;
-  const buffer = await readFile(page, data, file, name, current);
-  if (!buffer || !current()) return;
-  const report = await runCheck(page, buffer, name, current);
-  if (!report || !current()) return;
-  hideProgress(page);
-  if (report.fatal) {
-    renderFatal(page, report.file, report.fatal);
-    return;
-  }
-  const answer = { annotated_xlsx: report.annotated_xlsx, annotation_error: report.annotation_error };
-  renderApplicantsReport(page, data, report, several, downloadBox(page, report, answer, COPY_HINT));
-}
-
-const root = document.getElementById("applicants");
-if (root) {
-  const noticeId = root.dataset.notice;
-  const dataReady = noticeId
-    ? loadPageData(new URL(`../selfcheck/applicants-${noticeId}.json`, import.meta.url))
-    : Promise.reject(new Error("the page names no notice (data-notice)"));
-  dataReady.catch(() => {});
-  mountPicker(root, {
-    title: "选择申报人员学时核对表", dataReady, inWechat: IN_WECHAT, onFile: checkFile,
-    before: (picker) => { if (IN_WECHAT) root.insertBefore(wechatNote("top"), picker); },
+function checkFile(page, file, several = false) {
+  return checkChosenFile(page, file, {
+    client, verb: "核对", fallbackName: "申报人员学时核对表.xlsx",
+    check: (buffer, filename, onProgress) => client.checkApplicants(buffer, { filename, annotate: true, onProgress }),
+    render: (data, report) => {
+      const answer = { annotated_xlsx: report.annotated_xlsx, annotation_error: report.annotation_error };
+      renderApplicantsReport(page, data, report, several, downloadBox(page, report, answer, COPY_HINT));
+    },
   });
 }
+
+// Limits, fatal codes, status names and clause citations: the page data (rules_py/page_data.py, applicants_data).
+const root = document.getElementById("applicants");
+if (root) mountPicker(root, { title: "选择申报人员学时核对表", dataName: "applicants", inWechat: IN_WECHAT, onFile: checkFile });

@@ -8,8 +8,8 @@
 
 import { h, IN_WECHAT, startSelfCheck } from "./selfcheck-client.js";
 import { previewTable } from "./roster-preview.js";
-import { downloadBox, dropDownload, renderFatal, renderReport, show, wechatNote } from "./roster-report.js";
-import { beginRun, hideProgress, loadPageData, mountPicker, readFile, showProgress } from "./workbook-page.js";
+import { downloadBox, renderReport } from "./roster-report.js";
+import { checkChosenFile, mountPicker } from "./workbook-page.js";
 
 const PREVIEW_ROWS = 10;     // rows with problems drawn as a small sheet
 
@@ -19,37 +19,6 @@ const client = startSelfCheck({
   readyText: "✓ 检查程序已就绪：文件只在这台设备上读取，不会上传。",
   crashHint: "文件很大的，可以拆成几个文件分别检查。",
 });
-
-// Limits, codes, severities and column names: the page data (rules_py/page_data.py), written by
-// the build as selfcheck/roster-<notice id>.json; the notice id is the page's data-notice.
-function loadData(noticeId) {
-  if (!noticeId) {
-    const missing = Promise.reject(new Error("the page names no notice (data-notice)"));
-    missing.catch(() => {});
-    return missing;
-  }
-  return loadPageData(new URL(`../selfcheck/roster-${noticeId}.json`, import.meta.url));
-}
-
-/** The engine's report of the file, or null (the reason shown) when the check did not finish. */
-async function runCheck(page, buffer, name, current) {
-  const checking = `正在检查“${name}”……`;
-  const waiting = !client.engine.info;
-  showProgress(page, waiting ? `已选择“${name}”。检查程序还在加载，加载完成后自动开始检查……` : checking);
-  if (waiting) client.ready.then(() => { if (current() && !page.progress.dataset.rows) showProgress(page, checking); }, () => {});
-  try {
-    return await client.roster.check(buffer, {
-      filename: name,
-      onRows: (rows) => { if (current()) showProgress(page, `${checking}已读取 ${rows} 行`, rows); },
-    });
-  } catch (error) {
-    if (current()) {
-      hideProgress(page);
-      renderFatal(page, name, { code: "engine", title: "检查没有完成", message: error.message });
-    }
-    return null;
-  }
-}
 
 /** After the report: the preview rows, then the marked workbook, each into its slot. */
 function fillSlots(page, data, report, parts, current) {
@@ -61,31 +30,16 @@ function fillSlots(page, data, report, parts, current) {
     (error) => { if (current()) parts.download.replaceWith(downloadBox(page, report, { annotation_error: error.message })); });
 }
 
-async function checkFile(page, file, several = false) {
-  const current = beginRun(page); // answers for the files chosen before this one are dropped
-  dropDownload(page);
-  const name = file.name || "花名册.xlsx";
-  let data;
-  try {
-    data = await page.dataReady;
-  } catch (error) {
-    hideProgress(page);
-    show(page, h("p", { class: "sc-alert" }, "检查所需的数据未能加载，请刷新页面重试。"));
-    return;
-  }
-  if (!current()) return;
-  const buffer = await readFile(page, data, file, name, current);
-  if (!buffer || !current()) return;
-  const report = await runCheck(page, buffer, name, current);
-  if (!report || !current()) return;
-  hideProgress(page);
-  if (report.fatal) {
-    renderFatal(page, report.file, report.fatal);
-    return;
-  }
-  const parts = renderReport(page, data, report, several);
-  if (looksLikeApplicants(report)) page.result.prepend(applicantsHint());
-  if (report.problems.length) fillSlots(page, data, report, parts, current);
+function checkFile(page, file, several = false) {
+  return checkChosenFile(page, file, {
+    client, verb: "检查", fallbackName: "花名册.xlsx",
+    check: (buffer, filename, onRows) => client.roster.check(buffer, { filename, onRows }),
+    render: (data, report, current) => {
+      const parts = renderReport(page, data, report, several);
+      if (looksLikeApplicants(report)) page.result.prepend(applicantsHint());
+      if (report.problems.length) fillSlots(page, data, report, parts, current);
+    },
+  });
 }
 
 // A 申报人员学时核对表 checked here by mistake: its 申报类别 and per-year hour columns are headers
@@ -101,10 +55,6 @@ function applicantsHint() {
     h("a", { href: "../applicants/" }, "申报人员学时核对"), "页面选择这个文件。");
 }
 
+// Limits, codes, severities and column names: the page data (rules_py/page_data.py, roster_data).
 const root = document.getElementById("roster");
-if (root) {
-  mountPicker(root, {
-    title: "选择花名册文件", dataReady: loadData(root.dataset.notice), inWechat: IN_WECHAT, onFile: checkFile,
-    before: (picker) => { if (IN_WECHAT) root.insertBefore(wechatNote("top"), picker); },
-  });
-}
+if (root) mountPicker(root, { title: "选择花名册文件", dataName: "roster", inWechat: IN_WECHAT, onFile: checkFile });
