@@ -24,14 +24,6 @@ from benchmarks.rosters import _run
 PAGE = "applicants/"
 ROWS = 500
 
-CHECK = """async (annotate) => {
-    const start = performance.now();
-    const report = await window.selfCheck.checkApplicants(window.__benchRoster, {filename: "applicants.xlsx", annotate});
-    return {ms: performance.now() - start, rows_checked: report.rows_checked, fatal: report.fatal,
-            summary: report.summary, marked: report.annotated_xlsx ? report.annotated_xlsx.byteLength : 0};
-}"""
-
-
 def page_has_applicants(site: Path) -> bool:
     """Whether the built site has the applicants page with window.selfCheck.checkApplicants."""
     if not (site / "applicants" / "index.html").is_file():
@@ -42,12 +34,7 @@ def page_has_applicants(site: Path) -> bool:
 class BrowserApplicants(BrowserRoster):
     """The applicants page in one browser profile: the roster bench's page handling, this check."""
 
-    def check(self, annotate: bool = False) -> dict:
-        out = self.page.evaluate(CHECK, annotate)
-        if out["fatal"] or out["rows_checked"] != self.rows or (annotate and not out["marked"]):
-            raise RuntimeError(f"browser applicants {self.rows}: checked {out['rows_checked']} rows, "
-                               f"fatal {out['fatal']}, marked workbook {out['marked']} bytes")
-        return out
+    METHOD = "checkApplicants"
 
 
 def write_workbook(folder: Path) -> Path:

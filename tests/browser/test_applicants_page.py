@@ -31,8 +31,9 @@ from rules_py.browser import applicants_json
 from rules_py.notice import load_notice
 from rules_py.roster import SUMMARY_SHEET
 
-from test_roster_page import (CHECK_MS, CSV_BYTES, RANDOM_BYTES, RosterPage, assert_local_only, fill_of,
+from test_roster_page import (CHECK_MS, CSV_BYTES, RANDOM_BYTES, RECORD_SENT, RosterPage, assert_local_only, fill_of,
                               planted_roster, record_methods, write)
+from test_roster_page import check_in_browser as roster_check_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -73,17 +74,9 @@ def own_sheet_workbook() -> bytes:
 class ApplicantsPage(RosterPage):
     """The applicants page: the roster page's picker (workbook-page.js), its own report."""
 
-    def open(self):
-        self.page.goto(self.server.url + "applicants/")
-        self.page.locator("#rc-file").wait_for(state="attached")
-        return self
-
-    def report(self):
-        self.page.locator("#ac-summary, #rc-fatal").first.wait_for(timeout=CHECK_MS)
-        return self.page.locator("#rc-result")
-
-    def shot(self, name: str, locator=None, full_page: bool = False) -> Path:
-        return screenshot(self.page, f"applicants-{name}", locator, full_page)
+    PATH = "applicants/"
+    SUMMARY = "#ac-summary"
+    NAME = "applicants"
 
 
 def table_rows(page) -> list[dict]:
@@ -117,7 +110,7 @@ def test_a_clerk_reads_one_line_per_person_and_downloads_the_marked_workbook(pho
     result = ap.report()
 
     headline = page.locator("#ac-summary .rc-headline").inner_text()
-    assert headline == "共 5 人：已满足 1 人、尚差学时 1 人、学时不作为限制性条件 1 人；2 行有错误，未核对"
+    assert headline == "共 5 人：已满足 1 人、尚未满足 1 人、学时不作为限制性条件 1 人；2 行有错误，未核对"
     assert "文件“本单位申报人员.xlsx”，工作表“申报人员”" in page.locator("#ac-summary").inner_text()
 
     rows = table_rows(page)
@@ -148,13 +141,6 @@ def test_a_clerk_reads_one_line_per_person_and_downloads_the_marked_workbook(pho
     assert page.evaluate("""() => [...document.querySelectorAll('#ac-table tr, #ac-table th, #ac-table td')]
         .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length""") == 0
     ap.shot("report", result)
-    # At desktop width the same report is a table of three columns, still within the page.
-    page.set_viewport_size({"width": 1280, "height": 900})
-    assert page.locator("#ac-table thead").evaluate("e => getComputedStyle(e).display") == "table-header-group"
-    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 1280
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    result.screenshot(path=str(SCREENSHOTS / "applicants-report-1280.png"))
-    page.set_viewport_size({"width": 375, "height": 812})
 
     link = page.locator("#rc-download-link")
     with page.expect_download() as download_info:
@@ -175,15 +161,50 @@ def test_a_clerk_reads_one_line_per_person_and_downloads_the_marked_workbook(pho
     assert_local_only(requests, methods, site_server, errors)
 
 
-def test_wrong_files_get_the_chinese_message_and_big_ones_never_reach_the_worker(phone, site_server, tmp_path):
-    phone.add_init_script("""{
-      window.__sent = [];
-      const post = Worker.prototype.postMessage;
-      Worker.prototype.postMessage = function (message, ...rest) {
-        window.__sent.push({type: message && message.type, bytes: message && message.data ? message.data.byteLength : 0});
-        return post.call(this, message, ...rest);
-      };
+def test_at_desktop_width_the_report_is_a_table_within_the_page(browser, site_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", service_workers="block")
+    try:
+        page = context.new_page()
+        errors = watch_console(page)
+        result = ApplicantsPage(page, site_server).open().pick(EXAMPLE).report()
+        page.locator("#rc-download-link").wait_for(timeout=CHECK_MS)
+        assert page.locator("#ac-table thead").evaluate("e => getComputedStyle(e).display") == "table-header-group"
+        assert page.locator("#ac-table thead th").all_inner_texts() == ["姓名", "结论", "依据"]
+        # Every cell within the content column: nothing runs off to the right.
+        assert page.evaluate("""() => {
+          const box = document.querySelector('.md-content').getBoundingClientRect();
+          return [...document.querySelectorAll('#ac-table th, #ac-table td')]
+            .filter(e => e.getBoundingClientRect().right > box.right + 1).length;
+        }""") == 0
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        result.screenshot(path=str(SCREENSHOTS / "applicants-report-1280.png"))
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_a_large_workbook_shows_the_rows_read(phone, site_server, tmp_path):
+    page = phone.new_page()
+    errors = watch_console(page)
+    ap = ApplicantsPage(page, site_server).open().wait_ready()
+    page.evaluate("""() => {
+      window.__progress = [];
+      new MutationObserver(() => {
+        const text = document.querySelector('#rc-progress:not([hidden]) p')?.textContent;
+        if (text && !window.__progress.includes(text)) window.__progress.push(text);
+      }).observe(document.querySelector('#applicants'), {subtree: true, childList: true, characterData: true});
     }""")
+    ap.pick(write(tmp_path, "全院申报人员.xlsx", af.many(1500)))
+    ap.report()
+    progress = page.evaluate("() => window.__progress")
+    assert "正在核对“全院申报人员.xlsx”……已读取 1000 行" in progress, progress
+    assert page.locator("#ac-table tbody tr").count() == 1500
+    assert page.locator("#rc-progress").is_hidden()
+    assert errors == []
+
+
+def test_wrong_files_get_the_chinese_message_and_big_ones_never_reach_the_worker(phone, site_server, tmp_path):
+    phone.add_init_script(RECORD_SENT)
     requests, methods = record_requests(phone), record_methods(phone)
     page = phone.new_page()
     errors = watch_console(page)
@@ -245,23 +266,8 @@ def test_the_roster_page_sends_an_applicants_workbook_here(phone, site_server, t
 # window.selfCheck.checkApplicants: the command line's report (rules_py/schemas/applicants-report.schema.json)
 # ---------------------------------------------------------------------------------------------
 
-CHECK_IN_BROWSER = """async ([b64, options]) => {
-  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const report = await window.selfCheck.checkApplicants(bytes.buffer, options || undefined);
-  let annotated;
-  if ("annotated_xlsx" in report) {
-    const a = report.annotated_xlsx;
-    annotated = a === null ? null : {type: Object.prototype.toString.call(a),
-                                      b64: btoa(Array.from(a, (x) => String.fromCharCode(x)).join(""))};
-    delete report.annotated_xlsx;
-  }
-  return {report, annotated};
-}"""
-
-
 def check_in_browser(page, data: bytes, options: dict | None = None) -> tuple[dict, dict | None]:
-    answer = page.evaluate(CHECK_IN_BROWSER, [base64.b64encode(data).decode(), options])
-    return answer["report"], answer.get("annotated")
+    return roster_check_in_browser(page, data, options, method="checkApplicants")
 
 
 PARITY_FILES = {
