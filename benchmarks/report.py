@@ -233,7 +233,7 @@ def applicants_lines(r: dict) -> list[str]:
     ap = r.get("applicants")
     if not ap:
         return []
-    counts = "、".join(f"{status} {n}" for status, n in ap["by_status"].items())
+    counts = ", ".join(f"{status} {n}" for status, n in ap["by_status"].items())
     return [f"One workbook of {ap['rows']} applicants ({mb(ap['file_bytes'])}; `testkit/applicants_factory.many`: every "
             "level, three years of hours, some short, exams and circumstances), each row judged by `evaluate()` "
             f"({counts}). The browser figures are `window.selfCheck.checkApplicants(bytes)` on the applicants page "

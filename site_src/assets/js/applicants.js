@@ -4,7 +4,8 @@
 // window.selfCheck.checkApplicants is the same engine.
 //
 // One request does the check and the marked workbook: a unit's applicants are tens of rows, and
-// even 500 take only seconds (BENCHMARKS.md, "Applicants check"), so the report need not come first.
+// 500 take under a second in desktop Chromium, marked workbook included (BENCHMARKS.md,
+// "Applicants check"), so the report need not come before the workbook.
 // Nothing leaves the browser; a file over the size limit never even reaches the worker.
 
 import { IN_WECHAT, startSelfCheck } from "./selfcheck-client.js";
