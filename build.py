@@ -115,13 +115,14 @@ def write_calendar(b: Build) -> None:
 
 
 def render_pages(b: Build) -> None:
-    """Render the templated pages (学时自查, 花名册自查 and its code list, then home, FAQ, forms, key
-    dates) into build/docs. The tool pages come first: home and forms list every ``selfcheck: true``
-    page."""
+    """Render the templated pages (学时自查, 花名册自查, 申报人员学时核对, the roster's code list, then
+    home, FAQ, forms, key dates) into build/docs. The tool pages come first: home and forms list
+    every ``selfcheck: true`` page."""
     env = context.jinja_env(b)
     page_context = context.page_context(b)
     page_context["roster"] = context.roster_context(b.notice)
-    for name in ("selfcheck.md", "roster.md", "roster-codes.md"):
+    page_context["applicants"] = context.applicants_context(b.notice)
+    for name in ("selfcheck.md", "roster.md", "applicants.md", "roster-codes.md"):
         (b.docs / name).write_text(env.get_template(f"{name}.j2").render(page_context), "utf-8")
     page_context["selfchecks"] = context.selfcheck_pages(b.docs)
     page_context["faq"] = faq.faq_entries(b, env, page_context)

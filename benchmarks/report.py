@@ -45,6 +45,13 @@ def budgets(r: dict) -> list[tuple[str, str, str, bool]]:
         if "browser" in ro[rows]:
             value = ro[rows]["browser"]["median"] / ro[rows]["cli"]["median"]
             out.append((f"Roster {int(rows):,} rows, browser / CLI ≤ 2.5", f"{value:.2f} ×", "2.5 ×", value <= 2.5))
+    ap = r.get("applicants")
+    if ap and "browser" in ap:
+        value = ap["browser"]["median"]
+        out.append((f"Applicants {ap['rows']} rows in the browser ≤ 3 s", f"{value / 1000:.2f} s", "3 s", value <= 3000))
+    if ap:
+        value = ap["cli"]["median"]
+        out.append((f"Applicants {ap['rows']} rows on the CLI ≤ 2 s", f"{value / 1000:.2f} s", "2 s", value <= 2000))
     fv = r.get("first_visit")
     if fv:
         for page, label in (("selfcheck", "学时自查"), ("roster", "花名册自查")):
@@ -143,6 +150,16 @@ def summary_table(r: dict) -> list[str]:
         lines.append(row(f"Roster {n} rows, `check_roster()` in-process{lifted}", *stat_cells(f),
                          "`frictionless.validate()` in-process", s(ref["median"]),
                          f"{f['median'] / ref['median']:.2f} ×"))
+    ap = r.get("applicants")
+    if ap:
+        n, ref = ap["rows"], ap["cli"]
+        for key, what in (("browser", "browser `checkApplicants()`"), ("browser_marked", "browser, with the marked workbook")):
+            if key in ap:
+                lines.append(row(f"Applicants {n} rows, {what}", *stat_cells(ap[key]), "our CLI (CPython)",
+                                 s(ref["median"]), f"{ap[key]['median'] / ref['median']:.2f} ×"))
+        lines.append(row(f"Applicants {n} rows, our CLI `rules_py applicants --json`", *stat_cells(ref),
+                         "`check_applicants()` in-process", s(ap["cli_inproc"]["median"]),
+                         f"{ref['median'] / ap['cli_inproc']['median']:.2f} ×"))
     bt = r.get("build")
     if bt:
         lines.append(row("Build, `make site` (warm environment)", *stat_cells(bt), "—", "—", "—"))
@@ -242,6 +259,20 @@ def hard_roster_lines(r: dict) -> list[str]:
             versus = f"{figures[tool]['median'] / cli['median']:.2f} ×" if tool.startswith("browser") and cli else "—"
             lines.append(row(HARD_ROSTERS[name], mb(figures["file_bytes"]), label, *stat_cells(figures[tool]), versus))
     return lines
+
+
+def applicants_lines(r: dict) -> list[str]:
+    ap = r.get("applicants")
+    if not ap:
+        return []
+    counts = ", ".join(f"{status} {n}" for status, n in ap["by_status"].items())
+    return [f"One workbook of {ap['rows']} applicants ({mb(ap['file_bytes'])}; `testkit/applicants_factory.many`: every "
+            "level, three years of hours, some short, exams and circumstances), each row judged by `evaluate()` "
+            f"({counts}). The browser figures are `window.selfCheck.checkApplicants(bytes)` on the applicants page "
+            "once its engine is ready and has imported the checker, timed in the page, without and with the marked "
+            "workbook (the page asks for both in one request); the CLI figure is a new process "
+            "(`python -m rules_py applicants FILE --json`, interpreter start and imports included), the in-process "
+            "figure `check_applicants(bytes)` alone. All interleaved run by run."]
 
 
 def weight_lines(r: dict) -> list[str]:
@@ -402,6 +433,10 @@ def markdown(r: dict) -> str:
         "prepared, timed in the page. All four are interleaved run by run.",
         "",
         *hard_roster_lines(r),
+
+        "## Applicants check",
+        "",
+        *applicants_lines(r),
         "",
         "## Weight",
         "",

@@ -22,6 +22,8 @@ The steps, in order (each a function below; ``--steps`` picks some, e.g. while w
     memory          the worker's memory for each roster size and the tab's peak (memory.py)
     hard_rosters    the rosters that once hung (6,000 merged ranges; 50,000 named styles): check and
                     marked copy on the CLI and on the roster page (hard_rosters.py)
+    applicants      500 title applicants: checkApplicants() on the applicants page and our CLI,
+                    interleaved run by run (applicants.py)
 
 Then BENCHMARKS.md and benchmarks/results.json are written (report.py). Budgets are checked there,
 not here: the run always finishes and reports; a missed budget shows as ✗.
@@ -41,7 +43,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import (answer_latency, bench_site, build_time, engine_ready, first_visit, hard_rosters, memory,
+from benchmarks import (answer_latency, applicants, bench_site, build_time, engine_ready, first_visit, hard_rosters, memory,
                         phases, report, roster_browser, roster_data, rosters, weight)
 from benchmarks.common import ROOT, chromium_version, log
 from testkit import start_server
@@ -176,6 +178,15 @@ def hard_rosters_step(run: Run) -> None:
     run.results["hard_rosters"] = hard_rosters.measure(run.playwright, url, run.tree / "hard-rosters", run.args.runs)
 
 
+def applicants_step(run: Run) -> None:
+    path = applicants.write_workbook(run.tree / "applicants")
+    if not applicants.page_has_applicants(run.tree / "shipped"):
+        log("applicants: the built site has no applicants page with checkApplicants; CPython only")
+        run.results["applicants"] = applicants.measure(path, run.args.runs)
+        return
+    run.results["applicants"] = applicants.measure(path, run.args.runs, run.playwright, run.shipped + applicants.PAGE)
+
+
 STEPS = {
     "machine": machine,
     "build": build,
@@ -188,6 +199,7 @@ STEPS = {
     "rosters": rosters_step,
     "memory": memory_step,
     "hard_rosters": hard_rosters_step,
+    "applicants": applicants_step,
 }
 
 

@@ -1,4 +1,4 @@
-"""The page data of the self-check pages: what 学时自查 and 花名册自查 need to know about the notice
+"""The page data of the self-check pages: what 学时自查, 花名册自查 and 申报人员学时核对 need to know about the notice
 and the engine before (or besides) a result, written by the build as JSON beside the pages.
 
 Everything the page scripts (site_src/assets/js/) show about the rules comes from here or from the
@@ -178,4 +178,22 @@ def roster_data(notice_id: str) -> dict:
         "columns": {column.key: column.header for column in form_by_id(notice, ROSTER_FORM).columns},
         "deadline": deadline.isoformat(),
         "deadline_text": cn_date(deadline),
+    }
+
+
+def applicants_data(notice_id: str) -> dict:
+    """What the applicants page needs before a file is checked: the limits (a file over the size
+    limit is refused before it reaches the worker), the fatal codes worded for this form, the
+    problem codes' titles, and the clauses a verdict links to."""
+    from rules_py.applicants import PROBLEM_CODES, fatal_codes, limits
+
+    notice = load_notice(notice_id)
+    return {
+        "notice": notice.id,
+        "limits": limits(),
+        "fatal": fatal_codes(notice),
+        "problems": {code: {"severity": spec["severity"], "title": spec["title"]} for code, spec in PROBLEM_CODES.items()},
+        "severities": {"info": "说明", **SEVERITY_NAMES},
+        "statuses": STATUS_NAMES,
+        "clauses": {cid: c.citation for cid, c in notice.clauses.items()},
     }

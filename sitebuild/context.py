@@ -100,6 +100,14 @@ def roster_context(notice) -> dict:
     return {**describe_codes(), "form": form_by_id(notice, ROSTER_FORM)}
 
 
+def applicants_context(notice) -> dict:
+    """What the applicants page shows: its limits and the form (申报人员学时核对表, our own)."""
+    from rules_py.applicants import APPLICANTS_FORM, limits
+    from rules_py.forms import form_by_id
+
+    return {"limits": limits(), "form": form_by_id(notice, APPLICANTS_FORM)}
+
+
 def selfcheck_pages(docs: Path) -> list[dict]:
     """Pages under build/docs whose front matter says ``selfcheck: true`` (title and path), in the
     order their front matter gives (``order``, default 1), then by path."""

@@ -14,6 +14,7 @@ Layout (every path relative to ``site/``)::
                                                  benchmark; each self-check page carries its own copy)
     assets/selfcheck/<notice id>.json            the notice data the self-check form shows
     assets/selfcheck/roster-<notice id>.json     limits, problem codes and columns for 花名册自查
+    assets/selfcheck/applicants-<notice id>.json limits, fatal codes and clauses for 申报人员学时核对
 
 Both versioned folders never change their contents under the same name (the runtime's ``<digest>``
 is a hash of its files, the wheels' a hash of the lock file, which holds every wheel's hash), so a
@@ -282,16 +283,22 @@ def roster_data(notice_id: str) -> dict:
     return roster_data(notice_id)
 
 
+def applicants_data(notice_id: str) -> dict:
+    from rules_py.page_data import applicants_data
+
+    return applicants_data(notice_id)
+
+
 # -- the step ---------------------------------------------------------------------------------
 
 def tool_packages(root: Path = ROOT) -> dict[str, list[str]]:
     """What each tool of a page adds to the engine, beyond `import rules_py` (which needs nothing
-    but the standard library): the roster check reads workbooks with openpyxl, the project's
-    dependencies."""
+    but the standard library): the roster and applicants checks read workbooks with openpyxl, the
+    project's dependencies."""
     requirements = _project(root)["dependencies"]
     workbooks = sorted(canonical_name(re.split(r"[<>=!~ ;\[]", dep, maxsplit=1)[0]) for dep in requirements)
     # "xlsx": 学时自查's 保存为核对表 / 从核对表读取, loaded on demand (Runtime.describe's on_demand).
-    return {"roster": workbooks, "xlsx": workbooks}
+    return {"roster": workbooks, "applicants": workbooks, "xlsx": workbooks}
 
 
 @dataclass(frozen=True)
@@ -413,6 +420,7 @@ def write_runtime(site_dir: Path, notice_id: str, runtime: Runtime) -> dict:
     (selfcheck_dir / "runtime.json").write_bytes(_dumps(description))
     (selfcheck_dir / f"{notice_id}.json").write_bytes(_dumps(notice_data(notice_id)))
     (selfcheck_dir / f"roster-{notice_id}.json").write_bytes(_dumps(roster_data(notice_id)))
+    (selfcheck_dir / f"applicants-{notice_id}.json").write_bytes(_dumps(applicants_data(notice_id)))
     return description
 
 

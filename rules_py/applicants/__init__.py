@@ -21,7 +21,8 @@ from __future__ import annotations
 from rules_py.applicants.annotate import NO_VERDICT, SETTLED, explanation, verdict
 from rules_py.applicants.codes import OWN_CODES, PROBLEM_CODES
 from rules_py.applicants.run import (APPLICANTS_FORM, MAX_ROWS, annotate_report, check_applicants, exit_status,
-                                     limits)
+                                     fatal_codes, limits)
 
 __all__ = ["APPLICANTS_FORM", "MAX_ROWS", "NO_VERDICT", "OWN_CODES", "PROBLEM_CODES", "SETTLED",
-           "annotate_report", "check_applicants", "exit_status", "explanation", "limits", "verdict"]
+           "annotate_report", "check_applicants", "exit_status", "explanation", "fatal_codes", "limits",
+           "verdict"]

@@ -34,6 +34,16 @@ def limits() -> dict:
             "max_rows": MAX_ROWS, "text": text}
 
 
+def fatal_codes(notice: Notice) -> dict:
+    """The roster's fatal codes with their explanations worded for this form and its limits (the
+    page refuses a file over the size limit itself, with this wording)."""
+    from rules_py.roster.codes import FATAL_CODES
+
+    codes = {code: {**spec, "explanation": _worded_for(spec["explanation"], notice)} for code, spec in FATAL_CODES.items()}
+    codes["too_large"]["explanation"] = f"超出本工具的处理上限（{limits()['text']}），请拆分后分别检查。"
+    return codes
+
+
 def check_applicants(data, filename: str = DEFAULT_FILENAME, *, annotate: bool = False,
                      notice: Notice | str | None = None,
                      on_progress: Callable[[int], None] | None = None, form: Form | None = None) -> dict:

@@ -1,6 +1,6 @@
 """WCAG 2.1 A/AA with axe-core (npm, pinned in package.json, injected from node_modules) on every page
 and on the states that only appear after an action — a self-check result, a field error, a roster
-report, the search dialog — in normal and 大字 mode, at 375 px and 1280 px: no serious or critical
+report, an applicants report, the search dialog — in normal and 大字 mode, at 375 px and 1280 px: no serious or critical
 violation. And 适老化 in 大字 mode: text of at least 18 px, tap targets of at least 44 × 44 px.
 
 axe is added as an init script (run by the browser, not as an inline <script>), so the pages' CSP
@@ -13,6 +13,7 @@ import pytest
 
 from testkit import PHONE, ROOT, new_phone_context, screenshot, watch_console
 from test_pages import PAGES
+from test_applicants_page import ApplicantsPage
 from test_roster_page import RosterPage
 from test_search import DESKTOP, search
 from test_selfcheck import SelfCheck, fill_short_person
@@ -143,6 +144,17 @@ def test_axe_on_a_roster_report(phone_context, site_server):
     assert errors == []
 
 
+def test_axe_on_an_applicants_report(phone_context, site_server):
+    page, errors, large = open_page(phone_context, site_server, "applicants/")
+    result = ApplicantsPage(page, site_server).pick(ROOT / "examples" / "applicants-example.xlsx").report()
+    page.locator("#rc-download-link").wait_for(timeout=60_000)
+    assert page.locator("#ac-table tbody tr").count() == 6
+    assert serious_violations(page) == []
+    name = f"a11y-applicants-report-{page.viewport_size['width']}-{'large' if large else 'normal'}"
+    screenshot(page, name, result)
+    assert errors == []
+
+
 # ---------------------------------------------------------------------------------------------
 # 适老化 in 大字 mode: text size and tap targets
 # ---------------------------------------------------------------------------------------------
@@ -217,7 +229,8 @@ def test_large_text_mode_reads_and_taps_easily(large_context, site_server, path)
 
 
 def test_large_text_mode_result_and_report(large_context, site_server):
-    """The controls that appear after an action: the result's clause links, the what-if, the report."""
+    """The controls that appear after an action: the result's clause links, the what-if, the roster
+    and applicants reports."""
     page, errors, _ = open_page(large_context, site_server, "selfcheck/")
     sc = SelfCheck(page, site_server)
     fill_short_person(sc)
@@ -229,6 +242,12 @@ def test_large_text_mode_result_and_report(large_context, site_server):
     RosterPage(page, site_server).pick(ROOT / "examples" / "roster-with-problems.xlsx").report()
     page.locator("#rc-download-link").wait_for(timeout=60_000)
     page.locator(".rc-kind").evaluate_all("all => all.forEach((details) => { details.open = true; })")
+    assert page.evaluate(SMALL_TEXT, MIN_TEXT_PX) == []
+    assert page.evaluate(SMALL_TARGETS, MIN_TARGET_PX) == []
+
+    page.goto(site_server.url + "applicants/")
+    ApplicantsPage(page, site_server).pick(ROOT / "examples" / "applicants-example.xlsx").report()
+    page.locator("#rc-download-link").wait_for(timeout=60_000)
     assert page.evaluate(SMALL_TEXT, MIN_TEXT_PX) == []
     assert page.evaluate(SMALL_TARGETS, MIN_TARGET_PX) == []
     assert errors == []

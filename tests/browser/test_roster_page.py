@@ -89,14 +89,19 @@ def expected_report(data: bytes, filename: str = "花名册.xlsx") -> dict:
 # ---------------------------------------------------------------------------------------------
 
 class RosterPage:
-    """The roster page, driven through its visible controls."""
+    """The roster page, driven through its visible controls. The applicants page has the same
+    picker (site_src/assets/js/workbook-page.js): its class changes the three names below."""
+
+    PATH = "roster/"
+    SUMMARY = "#rc-summary"
+    NAME = "roster"  # of its screenshots
 
     def __init__(self, page, server):
         self.page = page
         self.server = server
 
     def open(self):
-        self.page.goto(self.server.url + "roster/")
+        self.page.goto(self.server.url + self.PATH)
         self.page.locator("#rc-file").wait_for(state="attached")
         return self
 
@@ -122,11 +127,11 @@ class RosterPage:
         return self
 
     def report(self):
-        self.page.locator("#rc-summary, #rc-fatal").first.wait_for(timeout=CHECK_MS)
+        self.page.locator(f"{self.SUMMARY}, #rc-fatal").first.wait_for(timeout=CHECK_MS)
         return self.page.locator("#rc-result")
 
     def shot(self, name: str, locator=None, full_page: bool = False) -> Path:
-        return screenshot(self.page, f"roster-{name}", locator, full_page)
+        return screenshot(self.page, f"{self.NAME}-{name}", locator, full_page)
 
 
 def record_methods(context) -> list[str]:
@@ -272,16 +277,19 @@ def test_upload_shows_problems_and_the_marked_workbook(phone, site_server, tmp_p
     assert_local_only(requests, methods, site_server, errors)
 
 
+# What the page sends to its worker, in window.__sent: [{type, bytes}].
+RECORD_SENT = """{
+  window.__sent = [];
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    window.__sent.push({type: message && message.type, bytes: message && message.data ? message.data.byteLength : 0});
+    return post.call(this, message, ...rest);
+  };
+}"""
+
+
 def test_wrong_files_get_the_chinese_message_and_big_ones_never_reach_the_worker(phone, site_server, tmp_path):
-    # Record what the page sends to its worker.
-    phone.add_init_script("""{
-      window.__sent = [];
-      const post = Worker.prototype.postMessage;
-      Worker.prototype.postMessage = function (message, ...rest) {
-        window.__sent.push({type: message && message.type, bytes: message && message.data ? message.data.byteLength : 0});
-        return post.call(this, message, ...rest);
-      };
-    }""")
+    phone.add_init_script(RECORD_SENT)
     requests, methods = record_requests(phone), record_methods(phone)
     page = phone.new_page()
     errors = watch_console(page)
@@ -626,9 +634,9 @@ def test_axe_on_notes_sheets_and_what_the_copy_lacks(browser, site_server, tmp_p
 ENGINE_PAGE = "roster/"  # the page of the shared engine_page fixture (conftest.py)
 
 
-CHECK_IN_BROWSER = """async ([b64, options]) => {
+CHECK_IN_BROWSER = """async ([b64, options, method]) => {
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const report = await window.selfCheck.checkRoster(bytes.buffer, options || undefined);
+  const report = await window.selfCheck[method](bytes.buffer, options || undefined);
   let annotated;
   if ("annotated_xlsx" in report) {
     const a = report.annotated_xlsx;
@@ -640,8 +648,11 @@ CHECK_IN_BROWSER = """async ([b64, options]) => {
 }"""
 
 
-def check_in_browser(page, data: bytes, options: dict | None = None) -> tuple[dict, dict | None]:
-    answer = page.evaluate(CHECK_IN_BROWSER, [base64.b64encode(data).decode(), options])
+def check_in_browser(page, data: bytes, options: dict | None = None,
+                     method: str = "checkRoster") -> tuple[dict, dict | None]:
+    """window.selfCheck[method](bytes, options): the report, and the marked workbook as
+    {type, b64} (None when the report has none; absent when annotate was not asked for)."""
+    answer = page.evaluate(CHECK_IN_BROWSER, [base64.b64encode(data).decode(), options, method])
     return answer["report"], answer.get("annotated")
 
 
@@ -706,7 +717,7 @@ def test_check_roster_over_the_limit_reads_what_the_cli_reads(engine_page):
 
 def test_one_self_check_object_on_the_roster_page(engine_page):
     keys = engine_page.evaluate("() => Object.keys(window.selfCheck).sort()")
-    assert keys == ["checkRoster", "evaluate", "ready"]
+    assert keys == ["checkApplicants", "checkRoster", "evaluate", "ready"]
     result = engine_page.evaluate("""() => window.selfCheck.evaluate({application: {level: "none", year: 2025},
         activities: [{year: 2025, kind: "public_online", hours: 30}]})""")
     assert result["years"][0]["public"] == 30

@@ -187,7 +187,7 @@ export async function bytesOf(data) {
   if (data instanceof ArrayBuffer) return data.slice(0);
   if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
   if (typeof Blob === "function" && data instanceof Blob) return data.arrayBuffer();
-  throw new TypeError("checkRoster 需要文件内容：ArrayBuffer、Uint8Array 或 File。");
+  throw new TypeError("检查需要文件内容：ArrayBuffer、Uint8Array 或 File。");
 }
 
 /** The report of `python -m rules_py roster FILE --json`; see selfcheck-client.js. */
@@ -216,6 +216,17 @@ export function rosterSteps(engine) {
       return request(engine, "rosterAnnotate", {});
     },
   };
+}
+
+/**
+ * The report of `python -m rules_py applicants FILE --json` (issue 12); with annotate: true it also
+ * has annotated_xlsx, the marked workbook (Uint8Array; null when the file was unusable).
+ */
+export async function checkApplicants(engine, data, { annotate = false, filename = undefined, onProgress = undefined } = {}) {
+  const buffer = await bytesOf(data);
+  const name = filename ?? (typeof File === "function" && data instanceof File ? data.name : "申报人员学时核对表.xlsx");
+  return request(engine, "checkApplicants", { data: buffer, filename: name, annotate: Boolean(annotate) },
+    { transfer: [buffer], onRows: typeof onProgress === "function" ? onProgress : null });
 }
 
 /**

@@ -59,7 +59,7 @@ export function show(page, ...parts) {
   if (top < 56 || top > window.innerHeight * 0.6) result.scrollIntoView({ block: "start", behavior: "smooth" });
 }
 
-function againButton(page) {
+export function againButton(page) {
   return h("p", { class: "rc-again" }, h("button", { type: "button", class: "md-button", onclick: () => page.input.click() },
     "检查另一个文件"));
 }
@@ -69,7 +69,7 @@ export function sheetsOf(report) {
   return report.sheets?.length ? report.sheets : [{ sheet: report.sheet, header_row: report.header_row, rows_checked: report.rows_checked }];
 }
 
-function problemItems(items) {
+export function problemItems(items) {
   return h("ol", { class: "rc-items" }, items.map((p) =>
     h("li", { dataset: { cell: p.cell || "", row: String(p.row ?? ""), sheet: p.sheet || "" } },
       h("span", { class: "rc-message" }, p.message),
@@ -106,7 +106,7 @@ function kinds(data, report) {
 }
 
 /** Where the table was found: the sheet and header row, or every sheet checked. */
-function fileLine(report) {
+export function fileLine(report) {
   const sheets = sheetsOf(report);
   if (sheets.length < 2) return `文件“${report.file}”，工作表“${report.sheet}”，表头在第 ${report.header_row} 行。`;
   const each = sheets.map((s) => `“${s.sheet}”（${s.rows_checked} 人，表头在第 ${s.header_row} 行）`).join("、");
@@ -114,7 +114,7 @@ function fileLine(report) {
 }
 
 /** How the file was read (rows, columns, sheets skipped; what the marked copy lacks): 说明, never a problem. */
-function notesList(data, report) {
+export function notesList(data, report) {
   const notes = report.notes || [];
   if (!notes.length) return null;
   const several = sheetsOf(report).length > 1;
@@ -155,12 +155,16 @@ export function renderReport(page, data, report, several) {
   return { preview, download: download || h("span") };
 }
 
+const ROSTER_COPY_HINT = "有错误的单元格标红、有提醒的标黄，并附批注；最前面的工作表“问题汇总”列出全部问题" +
+  "（原文件已有同名工作表的，名为“问题汇总(2)”），点单元格地址可跳到该单元格。这是副本：请在原文件上修改，改好后再来检查一遍。";
+
 export function dropDownload(page) {
   if (page.downloadUrl) URL.revokeObjectURL(page.downloadUrl);
   page.downloadUrl = null;
 }
 
-export function downloadBox(page, report, answer) {
+/** The download of the marked workbook; `hint` says what the copy holds (the roster's marks by default). */
+export function downloadBox(page, report, answer, hint = ROSTER_COPY_HINT) {
   const box = h("section", { class: "rc-download", id: "rc-download" }, h("h3", {}, "标注版工作簿"));
   if (!answer.annotated_xlsx) {
     box.append(h("p", { class: "sc-alert" }, answer.annotation_error || "未能生成标注版工作簿，请按上面的问题列表逐项修改。"));
@@ -176,9 +180,7 @@ export function downloadBox(page, report, answer) {
   box.append(
     h("p", {}, h("a", { class: "md-button md-button--primary rc-download-link", id: "rc-download-link",
                         href: page.downloadUrl, download: downloadName(report.file) }, "下载标注版工作簿")),
-    h("p", { class: "sc-hint" }, "有错误的单元格标红、有提醒的标黄，并附批注；最前面的工作表“问题汇总”列出全部问题",
-      "（原文件已有同名工作表的，名为“问题汇总(2)”），",
-      "点单元格地址可跳到该单元格。这是副本：请在原文件上修改，改好后再来检查一遍。"),
+    h("p", { class: "sc-hint" }, hint),
   );
   if (page.inWechat) box.append(wechatNote("download"));
   return box;

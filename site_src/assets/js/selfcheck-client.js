@@ -8,6 +8,9 @@
 //       data: ArrayBuffer, a typed array or a Blob/File. With annotate: true the report also has
 //       annotated_xlsx, the marked workbook (Uint8Array; null when the file was unusable).
 //       Optional: filename (the report's "file", default 花名册.xlsx), onProgress(rowsRead).
+//   window.selfCheck.checkApplicants(data, {annotate})  Promise of the report of `rules_py applicants
+//       --json` (a 申报人员学时核对表), with annotated_xlsx as above; same options (the default
+//       filename 申报人员学时核对表.xlsx). Needs the page's "applicants" tool (openpyxl).
 //
 // Nothing leaves the browser: the worker and every file it loads come from this site.
 
@@ -54,12 +57,14 @@ export function startSelfCheck({ tool = "学时自查", waitHint = "", readyText
 
   const evaluate = (person) => requests.evaluate(engine, person);
   const checkRoster = (data, options) => requests.checkRoster(engine, data, options);
-  window.selfCheck = Object.freeze({ ready: engine.ready, evaluate, checkRoster });
+  const checkApplicants = (data, options) => requests.checkApplicants(engine, data, options);
+  window.selfCheck = Object.freeze({ ready: engine.ready, evaluate, checkRoster, checkApplicants });
   startWatchdog(view, engine);
   showStatus(view, engine);
   // Show the loading progress in `box` too, until the engine is ready or has failed.
   const followProgress = (box) => {
     if (showProgressBeside(box, engine)) besides.add(box);
   };
-  return { engine, ready: engine.ready, evaluate, checkRoster, followProgress, roster: requests.rosterSteps(engine) };
+  return { engine, ready: engine.ready, evaluate, checkRoster, checkApplicants, followProgress,
+           roster: requests.rosterSteps(engine) };
 }

@@ -14,6 +14,7 @@ from rules_py.browser import roster_preview_json as _selfcheck_roster_preview
 from rules_py.browser import use_notice as _selfcheck_use_notice
 from rules_py.browser import person_workbook_json as _selfcheck_person_workbook
 from rules_py.browser import read_persons_json as _selfcheck_read_persons
+from rules_py.browser import applicants_json as _selfcheck_applicants
 `;
 
 // Start Pyodide; the lock file makes the wheels download while the interpreter boots, and
@@ -101,6 +102,16 @@ function engineCalls(pyodide) {
     // An applicants workbook's bytes -> its people for the form, as JSON text.
     readPersons(data, filename) {
       return call("_selfcheck_read_persons")(new Uint8Array(data), filename);
+    },
+    // 申报人员学时核对: the workbook's bytes -> {text: report as JSON text, annotated: Uint8Array | null},
+    // cut at the same size limit as checkRoster (the command line reads one byte more than it too).
+    checkApplicants(data, { filename = "申报人员学时核对表.xlsx", annotate = false, onRows } = {}) {
+      const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+        : new Uint8Array(data);
+      limits ??= JSON.parse(call("_selfcheck_roster_limits")());
+      const view = bytes.subarray(0, Math.min(bytes.byteLength, limits.max_file_bytes + 1));
+      const [text, annotated] = unpack(call("_selfcheck_applicants")(view, filename, Boolean(annotate), onRows));
+      return { text, annotated };
     },
   };
 }

@@ -22,6 +22,9 @@
 //                                                               rows with problems
 //                {type: "rosterAnnotate", id}                   after a check with keep: result is
 //                                                               {annotated_xlsx, annotation_error}
+//                {type: "checkApplicants", id, data, filename, annotate}
+//                    a 申报人员学时核对表: result is the report of rules_py/schemas/applicants-report.schema.json,
+//                    plus annotated_xlsx (Uint8Array or null) when annotate is set
 //
 // Every URL is resolved from this file (import.meta.url), never from the page, and every file
 // comes from this site.
@@ -263,6 +266,15 @@ const HANDLERS = {
   rosterAnnotate(engine) {
     const { annotated, error } = engine.rosterAnnotate();
     return [{ annotated_xlsx: annotated, annotation_error: error }, annotated ? [annotated.buffer] : []];
+  },
+  // 申报人员学时核对 (issue 12): the report of rules_py/schemas/applicants-report.schema.json, plus
+  // annotated_xlsx when annotate is set; "rows" messages while the table is read.
+  checkApplicants(engine, { id, data, filename, annotate }) {
+    const onRows = (rows) => post({ type: "rows", id, rows });
+    const { text, annotated } = engine.checkApplicants(data, { filename, annotate, onRows });
+    const report = JSON.parse(text);
+    if (annotate) report.annotated_xlsx = annotated;
+    return [report, annotated ? [annotated.buffer] : []];
   },
 };
 
