@@ -553,6 +553,17 @@ def test_broken_xml_inside_a_valid_zip_is_damaged():
     assert report["fatal"]["code"] == "damaged"
 
 
+def test_a_part_whose_local_header_names_another_file_is_damaged():
+    """zipfile refuses such a member only when it is read (the styles part is read first)."""
+    data = bytearray(rf.from_form(rf.people(2)))
+    header = data.find(b"PK\x03\x04")
+    while data[header + 30:header + 30 + len(b"xl/styles.xml")] != b"xl/styles.xml":
+        header = data.find(b"PK\x03\x04", header + 4)
+    data[header + 30] = 0  # the local header's file name no longer matches the directory's
+    report = check_roster(bytes(data))
+    assert report["fatal"]["code"] == "damaged", report["fatal"]
+
+
 def test_bytearray_and_memoryview_are_accepted():
     data = rf.from_form(rf.people(2))
     assert check_roster(bytearray(data))["fatal"] is None

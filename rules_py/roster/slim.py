@@ -12,6 +12,8 @@ import io
 import re
 import zipfile
 
+from rules_py.roster.archive import READ_ERRORS, damaged
+
 STYLES_PART = "xl/styles.xml"
 MAX_NAMED_STYLES = 500  # below this the styles part is left as it is
 
@@ -23,7 +25,15 @@ _XF_ID = re.compile(rb'\bxfId="([0-9]+)"')
 
 def slim_styles(data: bytes) -> tuple[bytes, int]:
     """``(workbook bytes, named styles removed)``; the bytes are ``data`` itself when there is
-    nothing worth removing or the styles part is not as expected."""
+    nothing worth removing or the styles part is not as expected. A styles part that cannot be
+    read is the file's damage (Fatal "damaged"), as it would be in the later stages."""
+    try:
+        return _slim_archive(data)
+    except READ_ERRORS as error:
+        raise damaged(error) from None
+
+
+def _slim_archive(data: bytes) -> tuple[bytes, int]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if STYLES_PART not in archive.namelist():
             return data, 0
