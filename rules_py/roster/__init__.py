@@ -10,6 +10,7 @@ The modules follow the check's stages, each usable with another form of the form
 
     bounds     the size and row limits
     codes      the problem, note and fatal codes (stable; the site lists them)
+    formats    .xls, .et and CSV files read into an .xlsx in memory (told by content)
     archive    is this an .xlsx we may open (sniffing, zip-bomb and size guards)
     slim       what the check does not need, stripped before parsing (named-style bloat)
     table      finding the header in every sheet, and the rows of people
@@ -24,7 +25,8 @@ The modules follow the check's stages, each usable with another form of the form
 The report (one JSON-ready dict) holds ``file``, ``sheet`` / ``header_row`` / ``columns`` of the
 main table, ``sheets`` (every table checked), ``rows_checked``, ``summary``, ``problems`` (each
 with its ``sheet``), ``notes`` (how the file was read, severity "info"), ``annotation_lacks``
-(what the marked copy will not have), ``problems_omitted``, ``limits``, ``notice`` and ``fatal``.
+(what the marked copy will not have), ``source_format`` (xlsx, xls, et or csv), ``problems_omitted``,
+``limits``, ``notice`` and ``fatal``.
 
 The columns come from the forms spec (:mod:`rules_py.forms`), the 30 / 60 学时 minimums from the
 notice data. Pure Python (openpyxl + defusedxml), no I/O: the same code runs in Pyodide.
@@ -42,13 +44,15 @@ from rules_py.roster.codes import (ANNOTATION_ERROR, AUTHOR, ERROR, ERROR_FILL, 
                                   describe_codes)
 from rules_py.roster.bounds import (LIMITS_TEXT, MAX_ARCHIVE_MEMBERS, MAX_FILE_BYTES, MAX_LISTED_PROBLEMS,
                                     MAX_ROWS, MAX_UNPACKED_BYTES, limits)
-from rules_py.roster.run import ROSTER_FORM, annotate_report, annotate_roster, check_roster, exit_status
+from rules_py.roster.run import (ROSTER_FORM, annotate_report, annotate_roster, check_roster, check_roster_read,
+                                exit_status)
 from rules_py.roster.values import cell_text, shorten
 
 __all__ = ["ANNOTATION_ERROR", "AUTHOR", "ERROR", "ERROR_FILL", "FATAL_CODES", "INFO", "LIMITS_TEXT",
            "MAX_ARCHIVE_MEMBERS", "MAX_FILE_BYTES", "MAX_LISTED_PROBLEMS", "MAX_ROWS", "MAX_UNPACKED_BYTES",
            "NOTE_CODES", "OLD_COMMENT_MARK", "PROBLEM_CODES", "ROSTER_FORM", "SUMMARY_SHEET", "WARNING", "WARNING_FILL",
-           "annotate_report", "annotate_roster", "as_bytes", "cell_text", "check_roster", "describe_codes",
+           "annotate_report", "annotate_roster", "as_bytes", "cell_text", "check_roster", "check_roster_read",
+           "describe_codes",
            "exit_status", "limits", "shorten"]
 
 
