@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from testkit import office
 from testkit import roster_factory as rf
 import test_roster
 from rules_py.browser import evaluate_json, roster_json, roster_preview_json
@@ -59,6 +60,12 @@ def roster_inputs() -> list[tuple[str, str, bytes]]:
     items = [("roster:example", "roster-with-problems.xlsx", (ROOT / "examples/roster-with-problems.xlsx").read_bytes()),
              ("roster:planted", "单位花名册.xlsx", planted),
              ("roster:clean-300", "花名册.xlsx", rf.custom(rf.people(300)))]
+    # The formats clerks have (rules_py/roster/formats.py): .xls read by xlrd, CSV in GBK and UTF-8.
+    items += [("roster:planted-xls", "单位花名册.xls", office.convert(planted, office.XLS)),
+              ("roster:planted-csv-gbk", "单位花名册.csv", office.as_csv(planted, "gbk")),
+              ("roster:planted-csv-utf8-bom", "单位花名册.csv", office.as_csv(planted, "utf-8-sig")),
+              ("roster:utf16-text", "单位花名册.txt",
+               office.as_csv(planted).decode("utf-8").replace(",", "\t").encode("utf-16"))]
     for param in test_roster.WRONG_FILES:
         items.append((f"roster:{param.id}", "upload.bin", param.values[0]))
     for param in test_roster.HOSTILE_XML:
