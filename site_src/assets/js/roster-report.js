@@ -160,6 +160,9 @@ export function dropDownload(page) {
   page.downloadUrl = null;
 }
 
+// Files read into an .xlsx before the check (rules_py/roster/formats.py): their copy is a new .xlsx.
+const SOURCE_NAMES = { xls: "旧版 Excel 工作簿（.xls）", et: "WPS 表格（.et）", csv: "CSV 文本" };
+
 export function downloadBox(page, report, answer) {
   const box = h("section", { class: "rc-download", id: "rc-download" }, h("h3", {}, "标注版工作簿"));
   if (!answer.annotated_xlsx) {
@@ -172,6 +175,11 @@ export function downloadBox(page, report, answer) {
   if (lacks.length) {
     box.append(h("p", { class: "rc-lacks", id: "rc-lacks" }, h("strong", {}, "请注意："),
       `标注版里没有原文件的${lacks.join("、")}。请以标注版为指引，在原文件上修改，不要用标注版代替原文件报备。`));
+  }
+  const source = SOURCE_NAMES[report.source_format];
+  if (source) {
+    box.append(h("p", { class: "rc-converted", id: "rc-converted" },
+      `原文件是${source}，标注版是按其中数据新建的 .xlsx 工作簿，问题所在的行号、列号与原文件相同。`));
   }
   box.append(
     h("p", {}, h("a", { class: "md-button md-button--primary rc-download-link", id: "rc-download-link",
