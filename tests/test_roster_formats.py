@@ -204,3 +204,23 @@ def test_csv_values_keep_ids_and_phones_as_text():
     assert [formats._csv_value(text) for text in ("150404198005010010", "13900000001", "0476", "007")] == \
         ["150404198005010010", "13900000001", "0476", "007"]
     assert formats._csv_value("1.50404E+17") == 1.50404e17
+
+
+def test_the_converted_workbook_holds_each_value_as_openpyxl_reads_an_xlsx():
+    """formats.py writes the .xlsx itself (openpyxl's writer took seconds for a large roster)."""
+    import datetime as dt
+    import warnings
+
+    values = [dt.datetime(2025, 3, 1), dt.datetime(2025, 3, 1, 8, 30), True, "#N/A", "第一行\x01", "=1+1", 1.5,
+              1.50404e17, None, "a&<b>\"", 30]
+    data = formats._workbook_bytes([("单位&<名单>", False, [values, ["合并", None]], [(1, 3, 0, 2)]),
+                                    ("隐藏", True, [[1]], [])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a complete stylesheet: openpyxl has nothing to warn about
+        book = load_workbook(io.BytesIO(data))
+    sheet = book["单位&<名单>"]
+    assert [cell.value for cell in sheet[1]][:len(values)] == [*values[:4], "第一行_x0001_", *values[5:]]
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A2:B3"]
+    assert book["隐藏"].sheet_state == "hidden"
+    report = check_roster(data, "x.xlsx")  # and the archive stage takes it as an .xlsx
+    assert report["fatal"]["code"] == "no_header"

@@ -12,17 +12,19 @@ a new .xlsx holding the data and the marks. Every refusal is a
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import math
 import re
+import zipfile
 from dataclasses import dataclass
 
-from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
 
 from rules_py.roster import bounds
 from rules_py.roster.archive import CFB_MAGIC, SAVE_AS, check_size, encrypted_package, guess_other
 from rules_py.roster.codes import Fatal
+from rules_py.roster.values import EXCEL_ERRORS
 
 XLSX, XLS, ET, CSV = "xlsx", "xls", "et", "csv"
 FORMAT_NAMES = {XLS: "旧版 Excel 97-2003 工作簿（.xls）", ET: "WPS 表格（.et）", CSV: "CSV 文本"}
@@ -258,38 +260,119 @@ class _CellBudget:
                         "请只保留花名册所在的工作表，或拆分成几个文件分别检查。", detected="cells")
 
 
+# The .xlsx is written directly, not through openpyxl's writer, which spends about a millisecond on
+# each cell (seconds for a roster of thousands): the parts below are all the table stage and the
+# marked copy need, strings inline, dates as serial numbers with a date format (openpyxl reads them
+# back as datetime), control characters as Excel writes them (_x000D_, which values.decode_escapes
+# turns back).
+_PARTS = {
+    "[Content_Types].xml": (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '{sheets}</Types>'),
+    "_rels/.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'),
+    "xl/styles.xml": (
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
+        '<cellXfs count="3"><xf/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="22" applyNumberFormat="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
+}
+_SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_SHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_EPOCH = dt.datetime(1899, 12, 30)
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
 def _workbook_bytes(sheets) -> bytes:
     """An .xlsx of ``(title, hidden, rows, merged (r0, r1, c0, c1) 0-based half-open)`` sheets,
     every value at its own row and column."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, hidden, rows, merged in sheets:
-        ws = workbook.create_sheet(_sheet_title(title, workbook.sheetnames))
-        if hidden:
-            ws.sheet_state = "hidden"
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    _put(ws, r, c, value)
-        for r0, r1, c0, c1 in merged:
-            if r1 - r0 > 1 or c1 - c0 > 1:
-                ws.merge_cells(f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(min(c1, MAX_COLUMNS_READ))}{r1}")
-    if not workbook.sheetnames:
-        workbook.create_sheet("Sheet1")
+    sheets = list(sheets) or [("Sheet1", False, [], [])]
+    titles: list[str] = []
+    for title, *_ in sheets:
+        titles.append(_sheet_title(title, titles))
+    visible = [not hidden for _, hidden, _, _ in sheets]
+    if not any(visible):
+        visible[0] = True  # a workbook must show one sheet
+    hidden_state = ' state="hidden"'
+    entries = "".join(f'<sheet name="{_escape(title)}" sheetId="{n}"{"" if shown else hidden_state} r:id="rId{n}"/>'
+                      for n, (title, shown) in enumerate(zip(titles, visible), start=1))
+    parts = {
+        "[Content_Types].xml": _PARTS["[Content_Types].xml"].format(sheets="".join(
+            f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{_SHEET_TYPE}"/>'
+            for n in range(1, len(sheets) + 1))),
+        "_rels/.rels": _PARTS["_rels/.rels"],
+        "xl/workbook.xml": (f'<workbook xmlns="{_MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+                            f'2006/relationships"><sheets>{entries}</sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(f'<Relationship Id="rId{n}" Type="{_SHEET_REL}" Target="worksheets/sheet{n}.xml"/>'
+                      for n in range(1, len(sheets) + 1))
+            + f'<Relationship Id="rId{len(sheets) + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+              'relationships/styles" Target="styles.xml"/></Relationships>'),
+        "xl/styles.xml": _PARTS["xl/styles.xml"],
+    }
+    for n, (_, _, rows, merged) in enumerate(sheets, start=1):
+        parts[f"xl/worksheets/sheet{n}.xml"] = _sheet_xml(rows, merged)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + text,
+                             compresslevel=1)
     return buffer.getvalue()
 
 
-def _put(ws, row: int, column: int, value) -> None:
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        # Control characters cannot stand in the XML: written as Excel writes them (_x000D_),
-        # which the table stage decodes back (values.decode_escapes).
-        cell.value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", value)
-        cell.data_type = "s"  # text stays text, also when it begins with “=”
-    else:
-        cell.value = value
+def _sheet_xml(rows, merged) -> str:
+    out = [f'<worksheet xmlns="{_MAIN}"><sheetData>']
+    for r, row in enumerate(rows, start=1):
+        cells = [_cell_xml(f"{_column_letter(c)}{r}", value) for c, value in enumerate(row) if value is not None]
+        if cells:
+            out.append(f'<row r="{r}">{"".join(cells)}</row>')
+    out.append("</sheetData>")
+    ranges = [f'<mergeCell ref="{_column_letter(c0)}{r0 + 1}:{_column_letter(min(c1, MAX_COLUMNS_READ) - 1)}{r1}"/>'
+              for r0, r1, c0, c1 in merged if r1 - r0 > 1 or c1 - c0 > 1]
+    if ranges:
+        out.append(f'<mergeCells count="{len(ranges)}">{"".join(ranges)}</mergeCells>')
+    out.append("</worksheet>")
+    return "".join(out)
+
+
+def _cell_xml(ref: str, value) -> str:
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return _cell_xml(ref, str(value))
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    if isinstance(value, dt.datetime):
+        serial = (value - _EPOCH).total_seconds() / 86400
+        return f'<c r="{ref}" s="{1 if value.time() == dt.time() else 2}"><v>{serial!r}</v></c>'
+    text = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", str(value))
+    if text in EXCEL_ERRORS:  # an error value an .xls formula left
+        return f'<c r="{ref}" t="e"><v>{text}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_escape(text)}</t></is></c>'
+
+
+def _escape(text: str) -> str:
+    return text.translate(_XML_ESCAPES)
+
+
+def _column_letter(index: int) -> str:
+    """``A`` for 0: the column name of a 0-based index."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
 
 
 def _sheet_title(title: str, taken: list[str]) -> str:
