@@ -791,3 +791,13 @@ def test_opendocument_is_named(office_files):
     assert report["fatal"]["code"] == "not_xlsx"
     assert report["fatal"]["detected"] == "ods"
     assert "另存为" in report["fatal"]["message"]
+
+
+def test_a_styles_part_whose_local_header_disagrees_is_damaged_not_a_crash():
+    """Found by tests/property/test_roster_fuzz.py: zipfile refuses the member when it is read
+    (slim.py reads the styles part before openpyxl); the report says damaged, never internal_error."""
+    data = bytearray(rf.custom(rf.people(3)))
+    at = data.find(b"xl/styles.xml")  # the first occurrence is the member's local header
+    data[at:at + 2] = b"xx"
+    report = check_roster(bytes(data), annotate=True)
+    assert report["fatal"]["code"] == "damaged" and report["annotated_xlsx"] is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 STYLES_PART = "xl/styles.xml"
 MAX_NAMED_STYLES = 500  # below this the styles part is left as it is
@@ -23,7 +24,15 @@ _XF_ID = re.compile(rb'\bxfId="([0-9]+)"')
 
 def slim_styles(data: bytes) -> tuple[bytes, int]:
     """``(workbook bytes, named styles removed)``; the bytes are ``data`` itself when there is
-    nothing worth removing or the styles part is not as expected."""
+    nothing worth removing or the styles part is not as expected (or cannot be read: the table
+    stage then says the file is damaged)."""
+    try:
+        return _slim_archive(data)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, KeyError):
+        return data, 0
+
+
+def _slim_archive(data: bytes) -> tuple[bytes, int]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if STYLES_PART not in archive.namelist():
             return data, 0
