@@ -13,6 +13,7 @@ import io
 import pathlib
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -34,6 +35,8 @@ THIN = Side(style="thin", color="FF000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill(fill_type="solid", start_color="FFD9D9D9", end_color="FFD9D9D9")
 COMPUTED_FILL = PatternFill(fill_type="solid", start_color="FFF2F2F2", end_color="FFF2F2F2")
+MISMATCH_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")  # light red
+PAGE_NUMBER = "第 &P 页，共 &N 页"
 WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 TEXT_FORMAT = "@"
@@ -101,39 +104,73 @@ def _write_form_sheet(ws: Worksheet, form: Form) -> None:
     ws.row_dimensions[header].height = max(wrapped_lines(c.header, c.width) for c in form.columns) * LINE_HEIGHT + 6
 
     for index, col in enumerate(form.columns, start=1):
-        _format_data_cells(ws, form, index, col)
+        _format_column(ws, index, col)
         _add_validation(ws, form, index, col)
-
-    sign_row = form.last_data_row + 2
-    signature, notes_line = form.footer_lines
-    ws.cell(row=sign_row, column=1, value=signature).font = FONT
-    ws.merge_cells(start_row=sign_row, start_column=1, end_row=sign_row, end_column=ncols)
-    ws.row_dimensions[sign_row].height = 30
-    ws.cell(row=sign_row + 1, column=1, value=notes_line).font = FONT_SMALL
-    ws.merge_cells(start_row=sign_row + 1, start_column=1, end_row=sign_row + 1, end_column=ncols)
+    _rule_filled_rows(ws, form)
 
     ws.freeze_panes = f"A{form.first_data_row}"
     ws.print_title_rows = f"{header}:{header}"
-    ws.print_area = f"A1:{last_col}{sign_row + 1}"
     _page_setup(ws)
+    _signature_footer(ws, form)
 
 
-def _format_data_cells(ws: Worksheet, form: Form, index: int, col: Column) -> None:
+# The blank's rows hold no cell at all: a cell with a border, a fill or a formula is part of the
+# sheet's used range, which Excel, WPS and LibreOffice print when no print area is set (and a
+# fixed print area over 200 ruled rows printed a 10-person roster on 5 pages). So the typing
+# formats are the columns' own styles (a cell typed in takes them: the ID column stays text), the
+# rules appear by conditional formatting on rows with something in them, and the signature line is
+# the printed page footer, under the data on every page. Data validation is no content either.
+
+def _format_column(ws: Worksheet, index: int, col: Column) -> None:
+    """The column's style, which every cell typed into it takes."""
     centred = col.type in (INTEGER, DECIMAL, CHOICE, DATE)
-    number_format = TEXT_FORMAT if col.type in TEXT_STORED else DATE_FORMAT if col.type == DATE else None
-    sources = [get_column_letter(form.keys.index(key) + 1) for key in col.sum_of]
-    for row in range(form.first_data_row, form.last_data_row + 1):
-        cell = ws.cell(row=row, column=index)
-        cell.font, cell.border = FONT, BOX
-        cell.alignment = WRAP_CENTER if centred else WRAP_LEFT
-        if number_format:
-            cell.number_format = number_format
-        if sources:
-            # Blank while the row is blank, so an unused row prints empty and is not read as 0 hours.
-            refs = [f"{s}{row}" for s in sources]
-            empty = ",".join(f'{r}=""' for r in refs)
-            cell.value = f'=IF(AND({empty}),"",{"+".join(f"N({r})" for r in refs)})'
-            cell.fill = COMPUTED_FILL
+    dimension = ws.column_dimensions[get_column_letter(index)]
+    dimension.font = FONT
+    dimension.alignment = WRAP_CENTER if centred else WRAP_LEFT
+    if col.type in TEXT_STORED:
+        dimension.number_format = TEXT_FORMAT
+    elif col.type == DATE:
+        dimension.number_format = DATE_FORMAT
+
+
+def total_formula(form: Form, col: Column, row: int) -> str:
+    """What a computed column of ``row`` holds when a clerk lets the sheet add it up (blank while
+    its parts are blank, so an unused row is not read as 0 hours)."""
+    refs = [f"{get_column_letter(form.keys.index(key) + 1)}{row}" for key in col.sum_of]
+    empty = ",".join(f'{r}=""' for r in refs)
+    return f'=IF(AND({empty}),"",{"+".join(f"N({r})" for r in refs)})'
+
+
+def _rule_filled_rows(ws: Worksheet, form: Form) -> None:
+    """Borders on every row with something typed in it; a computed column (合计) shaded, and red
+    when it is not the sum of its parts."""
+    first, last = form.first_data_row, form.last_data_row
+    last_col = get_column_letter(len(form.columns))
+    filled = f"COUNTA($A{first}:${last_col}{first})>0"
+    ws.conditional_formatting.add(f"A{first}:{last_col}{last}", FormulaRule(formula=[filled], border=BOX))
+    for index, col in enumerate(form.columns, start=1):
+        if not col.computed:
+            continue
+        letter = get_column_letter(index)
+        parts = "+".join(f"N(${get_column_letter(form.keys.index(key) + 1)}{first})" for key in col.sum_of)
+        ws.conditional_formatting.add(f"{letter}{first}:{letter}{last}", FormulaRule(
+            formula=[f'AND(${letter}{first}<>"",N(${letter}{first})<>{parts})'], fill=MISMATCH_FILL,
+            border=BOX, stopIfTrue=True))
+        ws.conditional_formatting.add(f"{letter}{first}:{letter}{last}", FormulaRule(
+            formula=[filled], fill=COMPUTED_FILL, border=BOX))
+
+
+def _signature_footer(ws: Worksheet, form: Form) -> None:
+    """The signature line at the foot of every printed page, the page number beside it."""
+    signature, _ = form.footer_lines
+    ws.oddFooter.left.text = signature
+    ws.oddFooter.left.size = 11
+    ws.oddFooter.left.font = FONT_NAME
+    ws.oddFooter.center.text = None
+    ws.oddFooter.right.text = PAGE_NUMBER
+    ws.oddFooter.right.size = 9
+    ws.page_margins.bottom = 0.9  # room to sign above the footer
+    ws.page_margins.footer = 0.4
 
 
 def _add_validation(ws: Worksheet, form: Form, index: int, col: Column) -> None:
@@ -207,7 +244,7 @@ def _write_notes_sheet(ws: Worksheet, form: Form) -> None:
     ws.print_title_rows = f"{row}:{row}"
     for col in form.columns:
         row += 1
-        need = "自动计算" if col.computed else "必填" if col.required else "选填"
+        need = "必填" if col.required else "选填"
         values = (col.header, need, col.prompt, col.example)
         for index, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=index, value=value)
@@ -230,7 +267,7 @@ def _page_setup(ws: Worksheet, pages_tall: int = 0) -> None:
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.text = PAGE_NUMBER
     ws.oddFooter.center.size = 9
 
 

@@ -70,12 +70,12 @@ def roster_json(data, filename: str | None, annotate: bool, keep: bool, on_rows=
 
     global _roster_kept
     _roster_kept = None
-    data = _as_bytes(data)
-    report = roster.check_roster(data, filename or "花名册.xlsx", annotate=bool(annotate), notice=_notice_id,
-                                 on_progress=on_rows)
-    annotated = report.pop("annotated_xlsx", None)
+    # The workbook the check read (an .xls or CSV converted to .xlsx) is what is kept and marked.
+    report, workbook = roster.check_roster_read(_as_bytes(data), filename or "花名册.xlsx", notice=_notice_id,
+                                                on_progress=on_rows)
+    annotated = roster.annotate_report(workbook, report, notice=_notice_id) if annotate and workbook else None
     if keep and not report["fatal"] and report["problems"]:
-        _roster_kept = (data, report)
+        _roster_kept = (workbook, report)
     return _dumps(report), annotated
 
 

@@ -1,5 +1,5 @@
 """Command line: ``python -m rules_py check PERSON.json [--json]`` and
-``python -m rules_py roster FILE.xlsx [--json] [--annotate OUT.xlsx]`` and
+``python -m rules_py roster FILE.xlsx|.xls|.et|.csv [--json] [--annotate OUT.xlsx]`` and
 ``python -m rules_py applicants FILE.xlsx [--json] [--annotate OUT.xlsx]``.
 
 Exit status of ``check``: 0 when the outcome is settled, 2 on bad input (with a Chinese message
@@ -28,7 +28,7 @@ ROSTER_LINES = 200  # problems printed by the roster summary; --json and --annot
 
 
 USAGE = """用法：python -m rules_py check 个人信息.json [--json] [--as-of 2025-11-29]
-      python -m rules_py roster 花名册.xlsx [--json] [--annotate 标注版.xlsx]
+      python -m rules_py roster 花名册.xlsx [--json] [--annotate 标注版.xlsx]   （也可以是 .xls、.et、.csv）
 详细说明：python -m rules_py --help"""
 # argparse's own sentences (English), and how a person reads them.
 ARGUMENT_NAMES = {"command": "命令（check 或 roster）", "person": "个人信息 JSON 文件", "file": "花名册文件"}
@@ -178,6 +178,8 @@ def _refuse_overwrite(source: str, target: str, force: bool) -> None:
                                      "请另取一个文件名，如“花名册-标注.xlsx”。")
     if os.path.exists(target) and not force:
         raise InputError("annotate", f"文件 {target} 已存在，未覆盖。请另取一个文件名；确要覆盖的，加上 --force。")
+    if not target.lower().endswith(".xlsx"):  # also for an .xls or .csv checked: the copy is an .xlsx
+        raise InputError("annotate", f"标注版是 .xlsx 工作簿，文件名请以 .xlsx 结尾（如“花名册-标注.xlsx”），现为 {target}。")
 
 
 def _read_workbook(path: str, max_bytes: int) -> bytes:
@@ -269,10 +271,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", type=_as_of, metavar="日期",
                        help="自查日期（如 2025-11-29），决定哪些培训年度已结束；默认为今天")
     check.set_defaults(run=_check)
-    _workbook_command(commands, "roster", "检查填好的花名册（附件2，.xlsx）", "花名册 .xlsx 文件",
+    _workbook_command(commands, "roster", "检查填好的花名册（附件2；.xlsx、.xls、.et 或 .csv）", "花名册文件（.xlsx、.xls、.et 或 .csv）",
                       "另存一份标注了问题的工作簿", _roster)
-    _workbook_command(commands, "applicants", "核对申报人员学时核对表（.xlsx）：每人一行，逐人给出结论",
-                      "申报人员学时核对表 .xlsx 文件", "另存一份加了结论、标注了问题的工作簿", _applicants)
+    _workbook_command(commands, "applicants", "核对申报人员学时核对表（.xlsx、.xls、.et 或 .csv）：每人一行，逐人给出结论",
+                      "申报人员学时核对表文件（.xlsx、.xls、.et 或 .csv）", "另存一份加了结论、标注了问题的工作簿", _applicants)
     return parser
 
 

@@ -50,7 +50,7 @@ class Column:
     min_value: float | dt.date | None = None  # a date for DATE columns
     max_value: float | dt.date | None = None
     length: int | None = None      # exact text length (ID numbers)
-    sum_of: tuple[str, ...] = ()   # keys this column adds up; written as a formula, never typed
+    sum_of: tuple[str, ...] = ()   # keys this column adds up (typed or a formula; checked against them)
     not_before: str | None = None  # key of a DATE column this date may not precede
     clause: str | None = None      # notice clause the column's rule rests on
 
@@ -262,7 +262,7 @@ def _roster(notice: Notice) -> Form:
                f"（{cite('s2-4')}）。", str(req["professional_hours"]),
                min_value=0, max_value=max_hours, clause="s2-1"),
         Column("total_hours", "合计学时", ("合计", "总学时", "学时合计", "总计", "合计学时数", "总学时数"), DECIMAL, False, 8,
-               "自动计算（公需科目学时＋专业科目学时），无需填写。",
+               "填写公需科目学时＋专业科目学时之和（也可以输入公式相加）；与两项之和不符时，单元格显示为红色。",
                str(req["public_hours"] + req["professional_hours"]),
                min_value=0, max_value=2 * max_hours, sum_of=("public_hours", "professional_hours"),
                clause="s2-1"),
@@ -277,7 +277,8 @@ def _roster(notice: Notice) -> Form:
     )
     deadline = cn_date(notice.data["filing"]["roster_deadline"])
     notes = (
-        "每名专业技术人员填写一行，公需科目学时和专业科目学时分别填写，合计学时自动计算。",
+        "每名专业技术人员填写一行，公需科目学时和专业科目学时分别填写，合计学时填两项之和（填错时单元格变红）。"
+        "填了内容的行自动加上表格线；打印时只打印填了的行，签字盖章栏在每页页脚。",
         f"学时要求：年度累计不少于{req['total_hours']}学时，其中公需科目不少于{req['public_hours']}学时，"
         f"专业科目不少于{req['professional_hours']}学时；{year}年度培训时间为"
         f"{cn_date(notice.data['training_year']['start'])}至{cn_date(notice.data['training_year']['end'])}"

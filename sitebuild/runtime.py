@@ -8,8 +8,8 @@ Layout (every path relative to ``site/``)::
     assets/pyodide/<version>-<digest>/python_stdlib.zip   only the modules the engine imports
                                                           (sitebuild/stdlib.py), not npm's whole one
     assets/pyodide/<version>-<digest>/*.gzip.bin          gzip copies of the three large files
-    assets/wheels/<digest>/app-lock.json         Pyodide lock file: our four wheels with SHA-256
-    assets/wheels/<digest>/*.whl                 openpyxl, et_xmlfile, defusedxml, rules_py
+    assets/wheels/<digest>/app-lock.json         Pyodide lock file: our five wheels with SHA-256
+    assets/wheels/<digest>/*.whl                 openpyxl, et_xmlfile, defusedxml, xlrd, rules_py
     assets/selfcheck/runtime.json                where the two folders above are (for Node and the
                                                  benchmark; each self-check page carries its own copy)
     assets/selfcheck/<notice id>.json            the notice data the self-check form shows
@@ -31,7 +31,7 @@ worker fetches with ``integrity`` so what it runs is what the build wrote. The s
 pages name both folders in their HTML (``Runtime.describe``, rendered into the page by build.py), so
 a page always starts the runtime it was built with, and the worker has nothing to look up first.
 
-The three PyPI wheels are pinned by hash in ``requirements-browser.txt`` and fetched once with
+The PyPI wheels are pinned by hash in ``requirements-browser.txt`` and fetched once with
 pip into ``.cache/wheels/``; the rules_py wheel is built here from the working tree, byte for
 byte the same for the same sources (fixed timestamps, sorted members).
 """
@@ -74,6 +74,7 @@ PYPI_WHEELS = {
     "openpyxl": (["openpyxl"], ["et-xmlfile"]),
     "et_xmlfile": (["et_xmlfile"], []),
     "defusedxml": (["defusedxml"], []),
+    "xlrd": (["xlrd"], []),
 }
 RULES_PACKAGE = "rules_py"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)

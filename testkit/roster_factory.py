@@ -13,7 +13,7 @@ import zipfile
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from rules_py.blank_forms import form_workbook_bytes
+from rules_py.blank_forms import form_workbook_bytes, total_formula
 from rules_py.forms import form_by_id
 from rules_py.idcard import check_char
 from rules_py.notice import load_notice
@@ -99,13 +99,16 @@ def blank_form() -> bytes:
 
 def from_form(rows: list[dict], *, first_row: int = FIRST_ROW, skip: dict[int, int] | None = None) -> bytes:
     """Fill the blank form: rows[i] goes to sheet row first_row + i (+ blank rows given in
-    ``skip`` = {before index: how many blank rows}). The 合计 formula stays unless a row gives
-    ``total_hours``; the ID column keeps its text format, so an int written there is a number."""
+    ``skip`` = {before index: how many blank rows}). 合计 is the formula a clerk drags down
+    (blank_forms.total_formula) unless a row gives ``total_hours``; an int written in the ID
+    column is a number, as a clerk's pasted number would be."""
     workbook = load_workbook(io.BytesIO(blank_form()))
     ws = workbook[FORM.sheet_name]
+    total = FORM.column("total_hours")
     row_number = first_row
     for index, values in enumerate(rows):
         row_number += (skip or {}).get(index, 0)
+        values = {"total_hours": total_formula(FORM, total, row_number), **values}
         for key, value in values.items():
             _put(ws, row_number, KEYS.index(key) + 1, value)
         row_number += 1

@@ -168,8 +168,8 @@ def test_the_self_check_page_lists_the_workbook_tools_on_demand_not_at_boot():
     runtime = browser_runtime.plan_runtime()
     described = runtime.describe((), ("xlsx",))
     assert described["packages"] == ["rules-py"] and described["bytes"] == runtime.describe()["bytes"]
-    assert set(described["on_demand"]["xlsx"]["packages"]) == {"openpyxl", "defusedxml"}
+    assert set(described["on_demand"]["xlsx"]["packages"]) == {"openpyxl", "defusedxml", "xlrd"}
     wheels = sum(len(data) for name, data in runtime.wheels.items()
-                 if name.startswith(("openpyxl-", "et_xmlfile-", "defusedxml-")))
+                 if name.startswith(("openpyxl-", "et_xmlfile-", "defusedxml-", "xlrd-")))
     assert described["on_demand"]["xlsx"]["bytes"] == wheels
     assert "on_demand" not in runtime.describe(("roster",))

@@ -16,10 +16,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
-from rules_py.blank_forms import NOTES_SHEET, form_workbook_bytes, reproducible_xlsx, write_blank_forms
+from rules_py.blank_forms import NOTES_SHEET, form_workbook_bytes, reproducible_xlsx, total_formula, write_blank_forms
 from rules_py.forms import (CHOICE, COLUMN_TYPES, DATE, DECIMAL, ID_NUMBER, INTEGER, MAX_PROMPT,
                             MAX_PROMPT_TITLE, PHONE, form_by_id, forms_for, normalise_header)
 from rules_py.notice import load_notice
+from testkit import office
+from testkit import roster_factory as rf
 
 NOTICE = load_notice()
 FORMS = forms_for(NOTICE)
@@ -207,15 +209,15 @@ def test_every_column_prompts_the_clerk(sheet, form):
         assert dv.prompt == col.prompt and len(dv.prompt) <= MAX_PROMPT
 
 
-def test_id_and_phone_are_text_on_every_blank_row(sheet, form):
+def test_id_and_phone_columns_are_text(sheet, form):
+    """The typing formats are the columns' styles, which a typed cell takes in Excel, WPS and
+    LibreOffice (test_libreoffice_keeps_a_typed_id_as_text); the blank rows hold no cell."""
     text_cols = [c for c in form.columns if c.type in (ID_NUMBER, PHONE)]
     if form.id == "roster":
         assert {c.key for c in text_cols} == {"id_number", "phone"}
     for col in text_cols:
-        index = form.keys.index(col.key) + 1
-        formats = {sheet.cell(row=r, column=index).number_format
-                   for r in range(form.first_data_row, form.last_data_row + 1)}
-        assert formats == {"@"}, col.key
+        assert sheet.column_dimensions[letter(form, col.key)].number_format == "@", col.key
+    assert sheet.max_row == form.header_row  # nothing below the header: the used range ends there
 
 
 def test_id_number_length_is_validated():
@@ -236,24 +238,32 @@ def test_plan_dates_stay_in_the_training_year():
     end_cell, start_cell = f"{letter(plan, 'end_date')}5", f"{letter(plan, 'start_date')}5"
     assert end.type == "custom" and first in end.formula1 and last in end.formula1
     assert f"{end_cell}>={start_cell}" in end.formula1
-    index = plan.keys.index("start_date") + 1
-    assert sheet.cell(row=plan.first_data_row, column=index).number_format == "yyyy-mm-dd"
+    assert sheet.column_dimensions[letter(plan, "start_date")].number_format == "yyyy-mm-dd"
 
 
-def test_total_is_a_formula_on_every_blank_row():
+def conditional_rules(sheet) -> dict[str, list]:
+    return {str(rules.sqref): rules.rules for rules in sheet.conditional_formatting}
+
+
+def test_a_total_that_is_not_the_sum_turns_red():
     roster = form_by_id(NOTICE, "roster")
     sheet = openpyxl.load_workbook(io.BytesIO(form_workbook_bytes(roster)))[roster.sheet_name]
     pub, pro, tot = (letter(roster, k) for k in ("public_hours", "professional_hours", "total_hours"))
-    for r in range(roster.first_data_row, roster.last_data_row + 1):
-        assert sheet[f"{tot}{r}"].value == f'=IF(AND({pub}{r}="",{pro}{r}=""),"",N({pub}{r})+N({pro}{r}))'
-    assert sheet[f"{tot}{roster.last_data_row + 1}"].value is None
+    first = roster.first_data_row
+    rules = conditional_rules(sheet)[column_range(roster, "total_hours")]
+    mismatch = rules[0]
+    assert mismatch.formula == [f'AND(${tot}{first}<>"",N(${tot}{first})<>N(${pub}{first})+N(${pro}{first}))']
+    assert mismatch.dxf.fill.fgColor.rgb == "FFFFC7CE" or mismatch.dxf.fill.bgColor.rgb == "FFFFC7CE"
 
 
-def test_blank_rows_have_borders(sheet, form):
-    for r in (form.first_data_row, form.last_data_row):
-        for c in range(1, len(form.columns) + 1):
-            border = sheet.cell(row=r, column=c).border
-            assert {border.left.style, border.right.style, border.top.style, border.bottom.style} == {"thin"}
+def test_rows_with_something_in_them_get_ruled(sheet, form):
+    """Borders by conditional formatting: an empty row is no cell, so it is not printed."""
+    last_col = get_column_letter(len(form.columns))
+    first = form.first_data_row
+    rules = conditional_rules(sheet)[f"A{first}:{last_col}{form.last_data_row}"]
+    assert rules[0].formula == [f"COUNTA($A{first}:${last_col}{first})>0"]
+    border = rules[0].dxf.border
+    assert {border.left.style, border.right.style, border.top.style, border.bottom.style} == {"thin"}
 
 
 def test_freeze_panes_below_the_header(sheet, form):
@@ -269,12 +279,12 @@ def test_print_setup(book, form):
     sheet = book[form.sheet_name]
     assert sheet.page_setup.fitToHeight == 0  # the table runs on; the header repeats
     assert sheet.print_title_rows == f"${form.header_row}:${form.header_row}"
-    assert sheet.print_area.endswith(f"$A$1:${get_column_letter(len(form.columns))}${form.last_data_row + 3}")
+    assert not sheet.print_area  # the filled rows are the printed range, in every office suite
 
 
-def test_signature_line_under_the_table(sheet, form):
-    row = form.last_data_row + 2
-    assert sheet.cell(row=row, column=1).value == form.signature_line
+def test_signature_line_is_the_page_footer(sheet, form):
+    assert sheet.oddFooter.left.text == form.signature_line
+    assert "&P" in sheet.oddFooter.right.text
     for part in ("单位负责人（签字）", "审核人", "填报人", "（单位盖章）"):
         assert part in form.signature_line
 
@@ -334,7 +344,7 @@ def test_write_blank_forms(tmp_path):
 
 # -- what LibreOffice makes of it (make test installs it) --------------------------
 
-def test_libreoffice_computes_the_total(tmp_path):
+def test_libreoffice_keeps_a_typed_id_as_text_and_adds_a_formula_total(tmp_path):
     roster = form_by_id(NOTICE, "roster")
     book = openpyxl.load_workbook(io.BytesIO(form_workbook_bytes(roster)))
     sheet = book[roster.sheet_name]
@@ -342,14 +352,72 @@ def test_libreoffice_computes_the_total(tmp_path):
     sheet[f"{letter(roster, 'id_number')}{first}"] = "150404198005010010"
     sheet[f"{letter(roster, 'public_hours')}{first}"] = 30
     sheet[f"{letter(roster, 'professional_hours')}{first}"] = 62.5
-    sheet[f"{letter(roster, 'public_hours')}{first + 1}"] = 12
-    book.save(tmp_path / "filled.xlsx")
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", str(tmp_path),
-                    str(tmp_path / "filled.xlsx")], check=True, capture_output=True, timeout=120)
-    rows = list(csv.reader((tmp_path / "filled.csv").open(encoding="utf-8")))
+    sheet[f"{letter(roster, 'total_hours')}{first}"] = total_formula(roster, roster.column("total_hours"), first)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    rows = list(csv.reader(io.StringIO(office.as_csv(buffer.getvalue()).decode("utf-8"))))
     total = roster.keys.index("total_hours")
     ident = roster.keys.index("id_number")
     assert rows[roster.header_row - 1][total] == roster.column("total_hours").header
     assert rows[first - 1][ident] == "150404198005010010"  # still text, all 18 digits
-    assert [rows[r - 1][total] for r in (first, first + 1, first + 2)] == ["92.5", "12", ""]
+    assert rows[first - 1][total] == "92.5"
+
+
+# -- printing (issue 14): what LibreOffice prints, read back with pdftotext -------------------------
+
+def printed_pages(xlsx: bytes, tmp_path, name: str) -> list[str]:
+    """The text of each printed A4 page, as LibreOffice headless prints the workbook."""
+    pdf = tmp_path / f"{name}.pdf"
+    pdf.write_bytes(office.convert(xlsx, office.PDF))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "841.89 x 595.3" in info  # A4 landscape
+    pages = int(info.split("Pages:")[1].split()[0])
+    return [subprocess.run(["pdftotext", "-raw", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout for n in range(1, pages + 1)]
+
+
+def only_the_form_sheet(xlsx: bytes, form) -> bytes:
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    for name in book.sheetnames:
+        if name != form.sheet_name:
+            del book[name]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_filled_ten_person_roster_prints_on_one_page_with_its_signature(tmp_path):
+    """The print area follows the filled rows and the signature block is on the same page (it
+    was 5 pages, the signature on page 5, when the blank had 200 ruled rows)."""
+    people = rf.people(10)
+    pages = printed_pages(only_the_form_sheet(rf.from_form(people), rf.FORM), tmp_path, "roster-10")
+    assert len(pages) == 1
+    flat = "".join(pages[0].split())
+    for person in people:
+        assert person["name"] in flat and person["id_number"] in flat
+    assert "".join(rf.FORM.signature_line.split()) in flat
+    assert "第1页，共1页" in flat
+    # The whole workbook: the roster's page, then the 填表说明 sheet.
+    whole = printed_pages(rf.from_form(people), tmp_path, "roster-10-whole")
+    assert [any(p["name"] in "".join(page.split()) for p in people) for page in whole] == [True] + [False] * (len(whole) - 1)
+
+
+def test_a_long_roster_signs_every_page_and_repeats_the_header(tmp_path):
+    pages = printed_pages(only_the_form_sheet(rf.from_form(rf.people(60)), rf.FORM), tmp_path, "roster-60")
+    assert 2 <= len(pages) <= 3
+    for page in pages:
+        flat = "".join(page.split())
+        assert "".join(rf.FORM.signature_line.split()) in flat and "身份证号码" in flat
+
+
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_every_form_prints_its_headers_whole_on_one_page(form_id, tmp_path):
+    """附件1, 附件2 and the applicants form: the blank prints on one page, title, header labels
+    and every column header in full (a wrapped header's lines follow one another), signature below."""
+    form = form_by_id(NOTICE, form_id)
+    pages = printed_pages(only_the_form_sheet(form_workbook_bytes(form), form), tmp_path, form_id)
+    assert len(pages) == 1
+    flat = "".join(pages[0].split())
+    for text in (form.title, *form.headers, *(label for line in form.header_lines for label in line)):
+        assert "".join(text.split()) in flat, text
+    assert "".join(form.signature_line.split()) in flat

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from testkit import office
 from testkit import roster_factory as rf
 import test_roster
 from rules_py.browser import evaluate_json, roster_json, roster_preview_json
@@ -70,6 +71,12 @@ def roster_inputs() -> list[tuple[str, str, bytes]]:
              ("roster:clean-300", "花名册.xlsx", rf.custom(rf.people(300)))]
     for name in ISSUE_15_FIXTURES:
         items.append((f"roster:{name}", "花名册.xlsx", ISSUE_15_FIXTURES[name]()))
+    # The formats clerks have (rules_py/roster/file_formats.py): .xls read by xlrd, CSV in GBK and UTF-8.
+    items += [("roster:planted-xls", "单位花名册.xls", office.convert(planted, office.XLS)),
+              ("roster:planted-csv-gbk", "单位花名册.csv", office.as_csv(planted, "gbk")),
+              ("roster:planted-csv-utf8-bom", "单位花名册.csv", office.as_csv(planted, "utf-8-sig")),
+              ("roster:utf16-text", "单位花名册.txt",
+               office.as_csv(planted).decode("utf-8").replace(",", "\t").encode("utf-16"))]
     for param in test_roster.WRONG_FILES:
         items.append((f"roster:{param.id}", "upload.bin", param.values[0]))
     for param in test_roster.HOSTILE_XML:
@@ -214,7 +221,7 @@ def test_lock_file_lists_every_wheel_with_its_hash(runtime_site):
     runtime = json.loads((runtime_site / "assets/selfcheck/runtime.json").read_text("utf-8"))
     lock_path = (runtime_site / "assets/selfcheck" / runtime["lock_url"]).resolve()
     lock = json.loads(lock_path.read_text("utf-8"))
-    assert set(lock["packages"]) == {"rules-py", "openpyxl", "et-xmlfile", "defusedxml"}
+    assert set(lock["packages"]) == {"rules-py", "openpyxl", "et-xmlfile", "defusedxml", "xlrd"}
     for entry in lock["packages"].values():
         data = (lock_path.parent / entry["file_name"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file_name"]
@@ -230,9 +237,9 @@ def test_person_page_loads_no_workbook_packages():
     runtime = browser_runtime.plan_runtime()
     person, roster = runtime.describe(), runtime.describe(("roster",))
     assert person["packages"] == ["rules-py"] and runtime.lock["packages"]["rules-py"]["depends"] == []
-    assert set(roster["packages"]) == {"rules-py", "openpyxl", "defusedxml"}
+    assert set(roster["packages"]) == {"rules-py", "openpyxl", "defusedxml", "xlrd"}
     extra = sum(len(data) for name, data in runtime.wheels.items()
-                if name.startswith(("openpyxl-", "et_xmlfile-", "defusedxml-")))
+                if name.startswith(("openpyxl-", "et_xmlfile-", "defusedxml-", "xlrd-")))
     assert roster["bytes"] - person["bytes"] == extra > 0
     with pytest.raises(browser_runtime.RuntimeBuildError, match="unknown self-check tools"):
         runtime.describe(("payroll",))
@@ -242,7 +249,7 @@ def test_engine_imports_no_workbook_package():
     """What the person page's worker runs must not need openpyxl, which that page does not load."""
     code = ("import json, sys; from rules_py.browser import evaluate_json; "
             "evaluate_json(open(sys.argv[1], encoding='utf-8').read()); "
-            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('openpyxl', 'et_xmlfile', 'defusedxml'))))")
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('openpyxl', 'et_xmlfile', 'defusedxml', 'xlrd'))))")
     completed = subprocess.run([sys.executable, "-c", code, str(ROOT / "examples/person-senior-2025.json")],
                                capture_output=True, text=True, check=True, cwd=ROOT)
     assert json.loads(completed.stdout) == []

@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from testkit import office
 from testkit import roster_factory as rf
 from rules_py import roster
 from rules_py.roster.annotate import strip_where
@@ -398,11 +399,12 @@ CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 
 WRONG_FILES = [
     pytest.param(b"", "empty", None, id="zero-bytes"),
-    pytest.param(CFB + b"Workbook".ljust(64, b"\x00"), "not_xlsx", "xls", id="xls"),
+    pytest.param(CFB + b"Workbook".ljust(64, b"\x00"), "damaged", "xls_unreadable", id="xls-that-is-not-one"),
+    pytest.param(CFB + "WordDocument".encode("utf-16-le") + b"\x00" * 64, "not_xlsx", "doc", id="word-doc"),
     pytest.param(CFB + "EncryptionInfo".encode("utf-16-le") + "EncryptedPackage".encode("utf-16-le"),
                  "not_xlsx", "encrypted", id="encrypted"),
-    pytest.param("序号,姓名,身份证号码\n1,张三,150404198005010010\n".encode("gb18030"), "not_xlsx", "csv", id="csv-gbk"),
-    pytest.param("序号,姓名\n1,张三\n".encode("utf-8-sig"), "not_xlsx", "csv", id="csv-utf8"),
+    pytest.param("单位,人数\n松山区第一中学,12\n".encode("gb18030"), "no_header", None, id="csv-gbk-not-a-roster"),
+    pytest.param("序号,姓名,身份证号码\n".encode("utf-8-sig"), "empty", None, id="csv-utf8-header-only"),
     pytest.param(b"<html><body><table><tr><td>1</td></tr></table></body></html>", "not_xlsx", "html",
                  id="html-saved-as-xls"),
     pytest.param(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "not_xlsx", "pdf", id="pdf"),
@@ -424,7 +426,7 @@ def test_wrong_files_give_a_fatal_report_with_what_to_do(data, code, detected):
     if detected:
         assert report["fatal"]["detected"] == detected
     assert report["problems"] == [] and exit_status(report) == 2
-    if code == "not_xlsx" and detected not in ("pdf", "image", "docx", "zip", "encrypted"):
+    if code == "not_xlsx" and detected not in ("pdf", "image", "docx", "doc", "zip", "encrypted"):
         assert "另存为" in report["fatal"]["message"] and ".xlsx" in report["fatal"]["message"]
 
 
@@ -630,7 +632,7 @@ def test_annotated_workbook_xml_holds_no_formula_outside_the_form():
         summary_xml = archive.read(sheets[0]).decode()  # the summary sheet is first
         roster_xml = archive.read(sheets[1]).decode()
     assert "<f>" not in summary_xml
-    assert roster_xml.count("<f>") == rf.FORM.blank_rows  # only the form's own 合计 formulas
+    assert roster_xml.count("<f>") == 8  # only the 合计 formulas of the planted roster's 8 rows
 
 
 def test_annotation_is_reproducible_and_rechecking_an_annotated_copy_gives_the_same_report():
@@ -739,8 +741,8 @@ def test_cli_warnings_only_exit_0(tmp_path):
 
 
 @pytest.mark.parametrize("content, expected", [
-    pytest.param(CFB, "另存为", id="xls"),
-    pytest.param(b"a,b\n1,2\n", "CSV", id="csv"),
+    pytest.param(CFB, "另存为", id="xls-that-is-not-one"),
+    pytest.param(b"a,b\n1,2\n", "没有找到花名册的表头", id="csv-not-a-roster"),
 ])
 def test_cli_unusable_file_exits_2_without_traceback(tmp_path, content, expected):
     path = tmp_path / "old.xls"
@@ -759,21 +761,13 @@ def test_cli_missing_file_exits_2():
 # -- files as an office suite saves them (LibreOffice; `make test` installs it) -------------------
 
 @pytest.fixture(scope="module")
-def office_files(tmp_path_factory):
+def office_files():
     """The planted roster re-saved by LibreOffice as .xlsx (cached formula results, shared
-    strings), .xls, .ods and .csv: real files of each kind, not hand-made imitations.
-    make test installs LibreOffice, so a missing soffice fails here rather than skipping."""
-    tmp = tmp_path_factory.mktemp("office")
+    strings), .xls, .ods and .csv: real files of each kind, not hand-made imitations
+    (testkit/office.py; make test installs LibreOffice, so a missing soffice fails, never skips)."""
     data, _ = planted_roster()
-    source = tmp / "source.xlsx"
-    source.write_bytes(data)
-    made = {}
-    for target, extension in (("xlsx:Calc MS Excel 2007 XML", "xlsx"), ("xls:MS Excel 97", "xls"),
-                              ("ods", "ods"), ("csv:Text - txt - csv (StarCalc):44,34,76,1", "csv")):
-        out = tmp / extension
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to",
-                        target, "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=180)
-        made[extension] = (out / f"source.{extension}").read_bytes()
+    made = {target.split(":", 1)[0]: office.convert(data, target) for target in (office.XLSX, office.XLS, "ods")}
+    made["csv"] = office.as_csv(data)
     return data, made
 
 
@@ -790,10 +784,18 @@ def test_workbook_saved_by_an_office_suite_gives_the_same_problems(office_files)
     assert load_workbook(io.BytesIO(annotated))["花名册"]["D6"].comment is not None
 
 
-@pytest.mark.parametrize("extension, detected", [("xls", "xls"), ("ods", "ods"), ("csv", "csv")])
-def test_real_files_of_other_formats_are_named(office_files, extension, detected):
-    _, made = office_files
+@pytest.mark.parametrize("extension", ["xls", "csv"])
+def test_old_excel_and_csv_files_give_the_same_problems(office_files, extension):
+    """tests/test_roster_formats.py holds the whole comparison; here, the planted roster's cells."""
+    original, made = office_files
     report = check_roster(made[extension], f"花名册.{extension}")
+    assert report["fatal"] is None and report["source_format"] == extension
+    assert codes_at(report) == codes_at(check_roster(original))
+
+
+def test_opendocument_is_named(office_files):
+    _, made = office_files
+    report = check_roster(made["ods"], "花名册.ods")
     assert report["fatal"]["code"] == "not_xlsx"
-    assert report["fatal"]["detected"] == detected
+    assert report["fatal"]["detected"] == "ods"
     assert "另存为" in report["fatal"]["message"]

@@ -224,6 +224,14 @@ def _too_large() -> bytes:
     return b"PK" + b"\0" * describe_codes()["limits"]["max_file_bytes"]
 
 
+def _csv_roster(encoding: str) -> bytes:
+    """A roster as Excel on Chinese Windows saves a “CSV (逗号分隔)”: plain values, GBK text."""
+    keys = [key for key in rf.KEYS if key != "total_hours"]
+    lines = [",".join(rf.FORM.column(key).header for key in keys)]
+    lines += [",".join("" if person[key] is None else str(person[key]) for key in keys) for person in rf.people(5)]
+    return "\r\n".join(lines).encode(encoding)
+
+
 ROSTERS = {
     # name: (bytes, file name, notice id)
     "clean": (lambda: rf.from_form(rf.people(20)), "花名册.xlsx", None),
@@ -238,7 +246,8 @@ ROSTERS = {
     "no-header": (_no_header, "花名册.xlsx", None),
     "sheet-of-notes": (_with_a_sheet_of_notes, "花名册.xlsx", None),
     "pdf": (lambda: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "花名册.pdf", None),
-    "csv": (lambda: "姓名,身份证号码\n张伟,150404198005010010\n".encode(), "花名册.csv", None),
+    "csv-not-a-roster": (lambda: "姓名,身份证号码\n张伟,150404198005010010\n".encode(), "花名册.csv", None),
+    "csv-gbk-roster": (lambda: _csv_roster("gbk"), "花名册.csv", None),
     "old-xls": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "花名册.xls", None),
     "broken-zip": (lambda: b"PK\x03\x04" + b"\x13" * 200, "花名册.xlsx", None),
     "zip-bomb": (_zip_bomb, "花名册.xlsx", None),
@@ -299,7 +308,7 @@ def test_cli_roster_json_follows_the_report_contract(capsys, tmp_path):
     assert status == 1 and report["summary"]["errors"]
     assert_valid("roster-report", report)
     not_xlsx = tmp_path / "花名册.xlsx"
-    not_xlsx.write_text("姓名,身份证号码\n", "utf-8")
+    not_xlsx.write_bytes(b"%PDF-1.4\n")
     status, report = run_cli(capsys, "roster", str(not_xlsx), "--json")
     assert status == 2 and report["fatal"]["code"] == "not_xlsx"
     assert_valid("roster-report", report)

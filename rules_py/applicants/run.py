@@ -15,7 +15,8 @@ from rules_py.notice import Notice, load_notice
 from rules_py.roster import bounds
 from rules_py.roster.archive import as_bytes, inspect_archive
 from rules_py.roster.checks import text_keys
-from rules_py.roster.codes import ANNOTATION_ERROR, ERROR, WARNING, Fatal, fatal_dict
+from rules_py.roster.codes import ANNOTATION_ERROR, ERROR, WARNING, Fatal, fatal_dict, note
+from rules_py.roster.file_formats import readable_workbook, source_note
 from rules_py.roster.number_formats import describe_number_formats
 from rules_py.roster.table import read_tables
 from rules_py.wording import STATUS_NAMES
@@ -59,6 +60,8 @@ def check_applicants(data, filename: str = DEFAULT_FILENAME, *, annotate: bool =
         report["notice"] = notice.id
         data = as_bytes(data)
         form = (form or form_by_id(notice, APPLICANTS_FORM)).for_reading()
+        readable = readable_workbook(data, filename)  # .xls, .et and CSV as the roster check reads them
+        data = readable.xlsx
         inspect_archive(data, filename)
         table = read_tables(data, form, on_progress, max_rows=MAX_ROWS).tables[0]  # the main sheet only, for now
         table.unknown_headers = [h for h in table.unknown_headers if h not in OWN_HEADERS]
@@ -73,7 +76,9 @@ def check_applicants(data, filename: str = DEFAULT_FILENAME, *, annotate: bool =
         return _with_annotation(report, None, annotate)
     report.update(sheet=table.sheet, header_row=table.header_row, rows_checked=len(table.rows),
                   columns={key: get_column_letter(index + 1) for key, index in table.columns.items()},
-                  notes=checker.notes)
+                  notes=checker.notes, source_format=readable.source)
+    if readable.converted:
+        report["notes"].append(note("converted", source_note(readable), source_format=readable.source))
     _fill_rows(report, checker, problems, notice)
     if not annotate:
         return report
@@ -88,7 +93,8 @@ def annotate_report(data, report: dict, *, notice: Notice | str | None = None) -
         return None
     try:
         notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice(report.get("notice"))
-        return annotate(as_bytes(data), report, notice, form_by_id(notice, APPLICANTS_FORM).for_reading())
+        workbook = readable_workbook(as_bytes(data), report.get("file") or "").xlsx
+        return annotate(workbook, report, notice, form_by_id(notice, APPLICANTS_FORM).for_reading())
     except Exception:  # noqa: BLE001 -- the promise is: never a traceback
         report["annotation_error"] = ANNOTATION_ERROR
         return None

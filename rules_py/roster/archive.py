@@ -33,7 +33,7 @@ def as_bytes(data) -> bytes:
 
 
 SAVE_AS = "请在 Excel 或 WPS 中打开它，点“文件 → 另存为”，保存类型选“Excel 工作簿(*.xlsx)”，再检查另存的文件。"
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def inspect_archive(data: bytes, filename: str) -> list[str]:
@@ -41,13 +41,7 @@ def inspect_archive(data: bytes, filename: str) -> list[str]:
     .xlsx within the limits.
     Only the central directory (declared sizes) is read, never a member's content, except the
     first bytes of the workbook part to recognise Strict Open XML."""
-    size = len(data)
-    if size == 0:
-        raise Fatal("empty", "文件是空的（0 字节）。请确认选择了填好并保存过的花名册。")
-    if size > bounds.MAX_FILE_BYTES:
-        raise Fatal("too_large", f"文件有 {size / 1024 / 1024:.1f} MB，超过了本工具的上限 "
-                     f"{bounds.MAX_FILE_BYTES // (1024 * 1024)} MB。请删去表中的图片等无关内容，或把花名册拆成几个文件分别检查。",
-                     detected="file_size")
+    check_size(data)
     _refuse_other_formats(data, filename)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -70,18 +64,35 @@ def inspect_archive(data: bytes, filename: str) -> list[str]:
         return [info.filename for info in infos]
 
 
+def check_size(data: bytes) -> None:
+    """Raise Fatal for an empty file or one over the size limit (any format)."""
+    size = len(data)
+    if size == 0:
+        raise Fatal("empty", "文件是空的（0 字节）。请确认选择了填好并保存过的花名册。")
+    if size > bounds.MAX_FILE_BYTES:
+        raise Fatal("too_large", f"文件有 {size / 1024 / 1024:.1f} MB，超过了本工具的上限 "
+                     f"{bounds.MAX_FILE_BYTES // (1024 * 1024)} MB。请删去表中的图片等无关内容，或把花名册拆成几个文件分别检查。",
+                     detected="file_size")
+
+
+def encrypted_package(data: bytes) -> bool:
+    """An OLE2 file holding an encrypted .xlsx (what Excel writes for a workbook with a password)."""
+    return "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data
+
+
 def _refuse_other_formats(data: bytes, filename: str) -> None:
-    """Files that are not zips at all: old .xls/.et, encrypted workbooks, PDFs, pictures, text."""
+    """Files that are not zips at all: OLE2 files (file_formats.py reads the .xls/.et among them before
+    this stage), encrypted workbooks, PDFs, pictures, text."""
     head = data[:8]
-    if head == _CFB_MAGIC:
-        if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
+    if head == CFB_MAGIC:
+        if encrypted_package(data):
             raise Fatal("not_xlsx", "文件设置了打开密码（已加密），本工具无法读取。请在 Excel/WPS 中打开，"
                          "取消文档密码（Excel：文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码；WPS：文件 → "
                          "文档加密 → 密码加密，清空密码），另存为 .xlsx 后再检查。", detected="encrypted")
         raise Fatal("not_xlsx", "这是旧版 Excel 97-2003（.xls）或 WPS（.et）格式，本工具只能读取 .xlsx。" + SAVE_AS,
                      detected="xls")
     if not head.startswith(b"PK"):
-        message, detected = _guess_other(data, filename)
+        message, detected = guess_other(data, filename)
         raise Fatal("not_xlsx", message, detected=detected)
 
 
@@ -129,7 +140,7 @@ def _refuse_other_packages(names: set[str]) -> None:
                      detected="zip")
 
 
-def _guess_other(data: bytes, filename: str) -> tuple[str, ...]:
+def guess_other(data: bytes, filename: str) -> tuple[str, ...]:
     head = data[:2048]
     lower = head.lower()
     if head.startswith(b"%PDF"):

@@ -363,7 +363,7 @@ class Checker:
                 parts = " + ".join(f"{form.column(p).header} {fmt(numbers[p])}" for p in col.sum_of)
                 self.add(number, col.key, "total_mismatch", values[self.pos[col.key]],
                          f"“{col.header}”为 {fmt(numbers[col.key])}，不等于 {parts} = {fmt(expected)}。",
-                         f"“{col.header}”应等于两项之和；空白表格中该列是自动计算的公式，请不要手工改写。")
+                         f"“{col.header}”应等于两项之和，请核对三个数；也可以在该格输入公式让表格相加。")
 
     def _check_minimums(self, number, values, numbers) -> None:
         form = self.form

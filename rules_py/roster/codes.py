@@ -114,20 +114,23 @@ NOTE_CODES: dict[str, dict[str, str]] = {
     "copy_lacks": {
         "severity": INFO, "title": "标注版没有保留的内容",
         "explanation": "标注版工作簿是另存的副本，原文件中的图片（如公章）、宏、数据透视表等本工具无法保存；请在原文件上修改。"},
+    "converted": {
+        "severity": INFO, "title": "按数据读取的文件",
+        "explanation": "旧版 .xls、WPS .et 和 CSV 文件按其中的数据检查，问题所在的行号、列号与原文件相同；标注版是新建的 .xlsx 工作簿。"},
     "columns_unknown": {
         "severity": INFO, "title": "未检查的栏目",
         "explanation": "表头中有本工具不认识的栏目（如所学专业），这些列照原样保留，没有检查。"},
 }
 
 FATAL_CODES: dict[str, dict[str, str]] = {
-    "not_xlsx": {"title": "不是 .xlsx 工作簿",
-                 "explanation": "旧版 .xls、WPS .et、CSV、加密文件及其他格式无法读取；请在 Excel/WPS 中另存为 .xlsx。"},
+    "not_xlsx": {"title": "无法读取的文件格式",
+                 "explanation": "不是本工具能读的表格（.xlsx、.xls、.et、.csv），或已加密；请在 Excel/WPS 中另存为 .xlsx。"},
     "too_large": {"title": "文件过大",
                   "explanation": f"超出本工具的处理上限（{LIMITS_TEXT}），请拆分后分别检查。"},
     "zip_bomb": {"title": "文件解压后过大",
                  "explanation": f"文件声明的解压后大小超出上限（{MAX_UNPACKED_BYTES // (1024 * 1024)} MB），为安全起见不予读取。"},
     "damaged": {"title": "文件已损坏",
-                "explanation": "文件内容不完整或不符合 .xlsx 规范；请在 Excel/WPS 中打开后重新另存为 .xlsx。"},
+                "explanation": "文件内容不完整，或不符合它的格式（.xlsx、.xls、.csv）；请在 Excel/WPS 中打开后重新另存为 .xlsx。"},
     "no_header": {"title": "找不到表头",
                   "explanation": "在各工作表的前几行中没有找到花名册的栏目名称（姓名、身份证号码等）。"},
     "empty": {"title": "没有数据",

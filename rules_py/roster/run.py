@@ -18,6 +18,7 @@ from rules_py.roster import bounds
 from rules_py.roster.archive import as_bytes, copy_lacks, inspect_archive
 from rules_py.roster.checks import Checker, text_keys
 from rules_py.roster.codes import ANNOTATION_ERROR, ERROR, WARNING, Fatal, fatal_dict, note
+from rules_py.roster.file_formats import readable_workbook, source_lacks, source_note
 from rules_py.roster.number_formats import describe_number_formats
 from rules_py.roster.slim import slim_styles
 from rules_py.roster.table import read_tables
@@ -35,7 +36,7 @@ def check_roster(data: bytes, filename: str = "花名册.xlsx", *, annotate: boo
     serialising the report as JSON. ``on_progress(rows_read)`` is called every 1000 rows.
     Never raises for any input bytes.
     """
-    report, annotated = run(data, filename, notice, annotate, on_progress)
+    report, annotated, _ = run(data, filename, notice, annotate, on_progress)
     if annotate:
         report["annotated_xlsx"] = annotated
     return report
@@ -44,13 +45,22 @@ def check_roster(data: bytes, filename: str = "花名册.xlsx", *, annotate: boo
 def annotate_roster(data: bytes, filename: str = "花名册.xlsx", *,
                     notice: Notice | str | None = None) -> tuple[dict, bytes | None]:
     """``(report, annotated .xlsx bytes or None)``: the same check, plus the marked workbook."""
-    return run(data, filename, notice, True, None)
+    return run(data, filename, notice, True, None)[:2]
+
+
+def check_roster_read(data: bytes, filename: str = "花名册.xlsx", *, notice: Notice | str | None = None,
+                      on_progress: Callable[[int], None] | None = None) -> tuple[dict, bytes | None]:
+    """``(report, the .xlsx the check read or None when fatal)``: the workbook to hand later to
+    :func:`annotate_report` and the preview (for an .xls or CSV file, its converted copy)."""
+    report, _, workbook = run(data, filename, notice, False, on_progress)
+    return report, workbook
 
 
 def annotate_report(data: bytes, report: dict, *, notice: Notice | str | None = None,
                     form_id: str = ROSTER_FORM) -> bytes | None:
     """The marked workbook for a ``report`` that :func:`check_roster` already made from the same
-    bytes, without checking again (the roster page shows the report first, then offers this).
+    bytes (or from the .xlsx :func:`check_roster_read` gave back), without checking again (the
+    roster page shows the report first, then offers this).
     None when the report is fatal; when the workbook cannot be written, None and
     ``report["annotation_error"]`` says so in Chinese. Never raises."""
     if report.get("fatal") or not report.get("sheet"):
@@ -59,7 +69,8 @@ def annotate_report(data: bytes, report: dict, *, notice: Notice | str | None = 
         from rules_py.roster.annotate import annotate  # the writer loads only when a copy is made
 
         notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice(report.get("notice"))
-        return annotate(slim_styles(as_bytes(data))[0], report, notice, form_by_id(notice, form_id))
+        workbook = readable_workbook(as_bytes(data), report.get("file") or "").xlsx
+        return annotate(slim_styles(workbook)[0], report, notice, form_by_id(notice, form_id))
     except Exception:  # noqa: BLE001 -- the promise is: never a traceback
         report["annotation_error"] = ANNOTATION_ERROR
         return None
@@ -79,19 +90,22 @@ def empty_report(filename: str, notice_id: str | None) -> dict:
             "notice": notice_id, "columns": {}, "problems_omitted": 0, "limits": bounds.limits()}
 
 
-def run(data, filename, notice, annotate, on_progress, form_id: str = ROSTER_FORM) -> tuple[dict, bytes | None]:
-    """``(report, marked workbook or None)``; never raises."""
+def run(data, filename, notice, annotate, on_progress,
+        form_id: str = ROSTER_FORM) -> tuple[dict, bytes | None, bytes | None]:
+    """``(report, marked workbook or None, the .xlsx read or None)``; never raises."""
     filename = str(filename or "花名册.xlsx")
     try:
         notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice()
     except Exception:  # noqa: BLE001 -- a bad notice id must not surface as a traceback
         report = empty_report(filename, None)
         report["fatal"] = fatal_dict("internal_error", "找不到通知数据，无法检查。")
-        return report, None
+        return report, None, None
     report = empty_report(filename, notice.id)
     try:
         data = as_bytes(data)
         form = form_by_id(notice, form_id)
+        readable = readable_workbook(data, filename)
+        data = readable.xlsx
         parts = inspect_archive(data, filename)
         data, unused_styles = slim_styles(data)
         found = read_tables(data, form, on_progress)
@@ -100,24 +114,27 @@ def run(data, filename, notice, annotate, on_progress, form_id: str = ROSTER_FOR
         describe_number_formats(data, problems[:bounds.MAX_LISTED_PROBLEMS], text_keys(form))
     except Fatal as fatal:
         report["fatal"] = fatal_dict(fatal.code, fatal.message, **fatal.extra)
-        return report, None
+        return report, None, None
     except Exception as error:  # noqa: BLE001 -- the promise is: never a traceback
         report["fatal"] = fatal_dict(
             "internal_error", "检查过程中出现意外错误，这不是您的文件的问题。请将文件反馈给网站维护者；"
             "您也可以先人工核对。", detected=f"{type(error).__name__}: {error}"[:200])
-        return report, None
+        return report, None, None
     _describe_tables(report, found)
     _summarise(report, problems)
     report["notes"] = [note for checker in checkers for note in checker.notes] + _sheet_notes(found)
-    lacks = copy_lacks(parts) + ([("unused_styles", f"没有单元格使用的 {unused_styles} 个单元格样式")]
+    report["source_format"] = readable.source
+    if readable.converted:
+        report["notes"].append(note("converted", source_note(readable), source_format=readable.source))
+    lacks = source_lacks(readable) + copy_lacks(parts) + ([("unused_styles", f"没有单元格使用的 {unused_styles} 个单元格样式")]
                                  if unused_styles else [])
     report["annotation_lacks"] = dict(lacks)
     if lacks:
         report["notes"].append(note("copy_lacks", f"标注版工作簿中不会有原文件的{'、'.join(label for _, label in lacks)}"
                                     "；请以标注版为指引，在原文件上修改。", kinds=[k for k, _ in lacks]))
     if not annotate:
-        return report, None
-    return report, annotate_report(data, report, notice=notice, form_id=form_id)
+        return report, None, data
+    return report, annotate_report(data, report, notice=notice, form_id=form_id), data
 
 
 def _describe_tables(report: dict, found) -> None:

@@ -32,6 +32,7 @@ from rules_py import load_notice
 from rules_py.roster import (AUTHOR, ERROR_FILL, FATAL_CODES, NOTE_CODES, PROBLEM_CODES, SUMMARY_SHEET,
                              WARNING_FILL, annotate_roster, check_roster, limits)
 
+from testkit import office
 from testkit import roster_factory as rf
 
 pytestmark = pytest.mark.browser
@@ -74,7 +75,7 @@ def large_roster(count: int = 3000) -> bytes:
     return rf.custom(rows)
 
 
-CSV_BYTES = "序号,姓名,性别,身份证号码\n1,王伟,男,150404198005010010\n".encode("utf-8")
+HTML_XLS_BYTES = b"<html><body><table><tr><td>1</td></tr></table></body></html>"  # a web page named .xls
 RANDOM_BYTES = random.Random(2025).randbytes(6000)
 
 
@@ -307,11 +308,12 @@ def test_wrong_files_get_the_chinese_message_and_big_ones_never_reach_the_worker
     assert page.evaluate("() => window.__sent.filter(m => m.type === 'checkRoster').length") == 0
 
     rp.wait_ready()
-    # A CSV (picked) and random bytes (dropped on the page): the fatal message of rules_py, word for word.
-    for name, data in (("花名册.csv", CSV_BYTES), ("花名册.xlsx", RANDOM_BYTES)):
+    # A web page saved as .xls (picked) and random bytes (dropped on the page): the fatal message of
+    # rules_py, word for word.
+    for name, data in (("花名册.xls", HTML_XLS_BYTES), ("花名册.xlsx", RANDOM_BYTES)):
         expected = expected_report(data, name)["fatal"]
         assert expected["code"] == "not_xlsx"
-        if name.endswith(".csv"):
+        if name.endswith(".xls"):
             rp.pick(write(tmp_path, name, data))
         else:
             rp.drop(name, data)
@@ -322,13 +324,13 @@ def test_wrong_files_get_the_chinese_message_and_big_ones_never_reach_the_worker
         assert f"无法检查“{name}”：{expected['title']}" in text
         assert expected["message"] in text
         assert "另存为" in text and "Traceback" not in text
-        if name.endswith(".csv"):
-            assert "CSV" in text
+        if name.endswith(".xls"):
+            assert "网页" in text
             page.mouse.wheel(0, 120)  # picking scrolled up to the input; Material then shows "回到页面顶部"
             page.wait_for_timeout(800)
             rp.shot("fatal", page.locator("#rc-result"))
     sent = page.evaluate("() => window.__sent.filter(m => m.type === 'checkRoster')")
-    assert [m["bytes"] for m in sent] == [len(CSV_BYTES), len(RANDOM_BYTES)]
+    assert [m["bytes"] for m in sent] == [len(HTML_XLS_BYTES), len(RANDOM_BYTES)]
     assert page.locator("#rc-summary").count() == 0 and page.locator("#rc-download").count() == 0
     assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 375
     assert_local_only(requests, methods, site_server, errors)
@@ -602,6 +604,42 @@ def test_what_the_marked_copy_lacks_is_said_before_the_download(phone, site_serv
     assert errors == []
 
 
+def test_xls_and_gbk_csv_give_the_report_of_the_xlsx_and_an_xlsx_copy(phone, site_server, tmp_path):
+    """The files clerks have (rules_py/roster/file_formats.py): the planted roster as LibreOffice saves
+    it in .xls and as a GBK “CSV”, picked on the page, reads as the .xlsx does, and its marked
+    copy downloads as an .xlsx."""
+    page = phone.new_page()
+    errors = watch_console(page)
+    rp = RosterPage(page, site_server).open().wait_ready()
+    assert ".xls" in page.locator("#rc-limits").inner_text() and "CSV" in page.locator("#rc-limits").inner_text()
+    accept = page.locator("#rc-file").get_attribute("accept")
+    assert {".xlsx", ".xls", ".et", ".csv"} <= set(accept.split(","))
+    xlsx = planted_roster()
+    headline_of_xlsx = None
+    for name, data in (("单位花名册.xlsx", xlsx), ("单位花名册.xls", office.convert(xlsx, office.XLS)),
+                       ("单位花名册.csv", office.as_csv(xlsx, "gbk"))):
+        expected = check_file(rp, tmp_path, name, data)
+        headline = page.locator("#rc-summary .rc-headline").inner_text()
+        headline_of_xlsx = headline_of_xlsx or headline
+        assert headline == headline_of_xlsx
+        kinds = page.locator(".rc-kind").evaluate_all("els => els.map(e => [e.dataset.code, e.querySelector('.rc-count').textContent])")
+        assert dict(kinds) == {code: f"{count} 处" for code, count in expected["summary"]["by_code"].items()}
+        link = page.locator("#rc-download-link")
+        link.wait_for(timeout=CHECK_MS)
+        if name.endswith(".xlsx"):
+            assert page.locator("#rc-converted").count() == 0
+            continue
+        assert "新建的 .xlsx 工作簿" in page.locator("#rc-converted").inner_text()
+        assert any(note["code"] == "converted" for note in shown_notes(page))
+        with page.expect_download() as download_info:
+            link.click()
+        download = download_info.value
+        assert download.suggested_filename == "单位花名册（标注版）.xlsx"
+        assert_marked(Path(download.path()).read_bytes(), expected)
+        rp.shot(f"converted-{name.rsplit('.', 1)[1]}", page.locator("#rc-result"))
+    assert errors == []
+
+
 @pytest.mark.parametrize("mode", ["normal", "large"])
 def test_axe_on_notes_sheets_and_what_the_copy_lacks(browser, site_server, tmp_path, mode):
     """The new parts of the report (说明, sheet groups, the preview's and the download's words)
@@ -659,7 +697,9 @@ def check_in_browser(page, data: bytes, options: dict | None = None,
 PARITY_FILES = {
     "clean": (clean_roster, "花名册.xlsx"),
     "planted": (planted_roster, "单位花名册.xlsx"),
-    "csv": (lambda: CSV_BYTES, "名单.csv"),
+    "xls": (lambda: office.convert(planted_roster(), office.XLS), "单位花名册.xls"),
+    "csv-gbk": (lambda: office.as_csv(planted_roster(), "gbk"), "名单.csv"),
+    "html-named-xls": (lambda: HTML_XLS_BYTES, "名单.xls"),
     "random": (lambda: RANDOM_BYTES, "花名册.xlsx"),
     "no-header": (lambda: rf.custom(rf.people(3), headers={k: f"列{i}" for i, k in enumerate(rf.KEYS)}), "x.xlsx"),
     **{f"clerks-{name}": (build, "花名册.xlsx") for name, build in rf.CLERK_EXAMPLES.items()},
@@ -700,7 +740,7 @@ def test_check_roster_with_annotate_returns_the_marked_workbook(engine_page):
         for name in a.namelist():
             assert sorted_merges(a.read(name)) == sorted_merges(b.read(name)), name
     # A file that cannot be read has no marked workbook.
-    report, annotated = check_in_browser(engine_page, CSV_BYTES, {"annotate": True})
+    report, annotated = check_in_browser(engine_page, HTML_XLS_BYTES, {"annotate": True})
     assert report["fatal"]["code"] == "not_xlsx" and annotated is None
 
 

@@ -19,7 +19,7 @@ from test_selfcheck import CHECK_DAY, READY_MS, SelfCheck, assert_local_only, fi
 
 pytestmark = pytest.mark.browser
 
-WORKBOOK_WHEELS = re.compile(r"/(openpyxl|et_xmlfile|defusedxml)-[^/]*\.whl$")
+WORKBOOK_WHEELS = re.compile(r"/(openpyxl|et_xmlfile|defusedxml|xlrd)-[^/]*\.whl$")
 
 
 def card_text(page) -> dict:
@@ -70,7 +70,7 @@ def test_save_then_read_into_a_fresh_page_gives_the_same_card(phone, site_server
     data, filename = save_row(page)
     # Pressing 保存为核对表 fetched the workbook tools, from this site, once.
     wheels = [url for url in requests if WORKBOOK_WHEELS.search(url)]
-    assert {WORKBOOK_WHEELS.search(url).group(1) for url in wheels} == {"openpyxl", "et_xmlfile", "defusedxml"}
+    assert {WORKBOOK_WHEELS.search(url).group(1) for url in wheels} == {"openpyxl", "et_xmlfile", "defusedxml", "xlrd"}
     assert len(wheels) == 3
     assert filename.endswith(".xlsx") and data[:2] == b"PK"
     status = page.locator(".sc-door-status").inner_text()

@@ -163,6 +163,9 @@ export function dropDownload(page) {
   page.downloadUrl = null;
 }
 
+// Files read into an .xlsx before the check (rules_py/roster/file_formats.py): their copy is a new .xlsx.
+const SOURCE_NAMES = { xls: "旧版 Excel 工作簿（.xls）", et: "WPS 表格（.et）", csv: "CSV 文本" };
+
 /** The download of the marked workbook; `hint` says what the copy holds (the roster's marks by default). */
 export function downloadBox(page, report, answer, hint = ROSTER_COPY_HINT) {
   const box = h("section", { class: "rc-download", id: "rc-download" }, h("h3", {}, "标注版工作簿"));
@@ -176,6 +179,11 @@ export function downloadBox(page, report, answer, hint = ROSTER_COPY_HINT) {
   if (lacks.length) {
     box.append(h("p", { class: "rc-lacks", id: "rc-lacks" }, h("strong", {}, "请注意："),
       `标注版里没有原文件的${lacks.join("、")}。请以标注版为指引，在原文件上修改，不要用标注版代替原文件报备。`));
+  }
+  const source = SOURCE_NAMES[report.source_format];
+  if (source) {
+    box.append(h("p", { class: "rc-converted", id: "rc-converted" },
+      `原文件是${source}，标注版是按其中数据新建的 .xlsx 工作簿，问题所在的行号、列号与原文件相同。`));
   }
   box.append(
     h("p", {}, h("a", { class: "md-button md-button--primary rc-download-link", id: "rc-download-link",

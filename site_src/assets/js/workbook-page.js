@@ -156,7 +156,7 @@ export function mountPicker(root, { title, dataName, inWechat, onFile }) {
     input: h("input", { type: "file", id: "rc-file", class: "rc-file-input", accept: ACCEPT, "aria-describedby": "rc-limits" }),
     drop: h("label", { class: "rc-drop", for: "rc-file" },
       h("span", { class: "rc-drop-title" }, title),
-      h("span", { class: "rc-drop-hint" }, "Excel 工作簿（.xlsx）"),
+      h("span", { class: "rc-drop-hint" }, "Excel 工作簿（.xlsx、.xls）、WPS 表格（.et）或 CSV"),
       h("span", { class: "rc-drop-hint rc-drop-hint--desktop" }, "也可以把文件拖到这里")),
     progress: h("div", { class: "rc-progress", id: "rc-progress", role: "status", "aria-live": "polite", hidden: true }),
     result: h("section", { class: "rc-result", id: "rc-result", "aria-label": "检查结果" }),
