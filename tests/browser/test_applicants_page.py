@@ -31,7 +31,7 @@ from rules_py.browser import applicants_json
 from rules_py.notice import load_notice
 from rules_py.roster import SUMMARY_SHEET
 
-from test_roster_page import (CHECK_MS, CSV_BYTES, RANDOM_BYTES, RECORD_SENT, RosterPage, assert_local_only, fill_of,
+from test_roster_page import (CHECK_MS, HTML_XLS_BYTES, RANDOM_BYTES, RECORD_SENT, RosterPage, assert_local_only, fill_of,
                               planted_roster, record_methods, write)
 from test_roster_page import check_in_browser as roster_check_in_browser
 
@@ -221,7 +221,7 @@ def test_wrong_files_get_the_chinese_message_and_big_ones_never_reach_the_worker
     assert limits()["text"] in fatal.inner_text() and "10.0 MB" in fatal.inner_text()
 
     ap.wait_ready()
-    for name, data in (("申报人员.csv", CSV_BYTES), ("申报人员.xlsx", RANDOM_BYTES)):
+    for name, data in (("申报人员.xls", HTML_XLS_BYTES), ("申报人员.xlsx", RANDOM_BYTES)):
         expected = expected_report(data, name)["fatal"]
         assert expected["code"] == "not_xlsx"
         ap.pick(write(tmp_path, name, data))
@@ -232,7 +232,7 @@ def test_wrong_files_get_the_chinese_message_and_big_ones_never_reach_the_worker
         assert f"无法检查“{name}”：{expected['title']}" in text and expected["message"] in text
         assert "Traceback" not in text
     sent = page.evaluate("() => window.__sent.filter(m => m.type === 'checkApplicants')")
-    assert [m["bytes"] for m in sent] == [len(CSV_BYTES), len(RANDOM_BYTES)]
+    assert [m["bytes"] for m in sent] == [len(HTML_XLS_BYTES), len(RANDOM_BYTES)]
 
     # A 花名册 (附件2) picked here: its missing 申报类别 column is a problem of the file, and the
     # page says where a roster is checked.
@@ -276,7 +276,7 @@ PARITY_FILES = {
     "many": (lambda: af.many(60), "申报人员.xlsx"),
     "own-sheet": (lambda: own_sheet_workbook(), "自制表.xlsx"),
     "roster": (planted_roster, "花名册.xlsx"),
-    "csv": (lambda: CSV_BYTES, "名单.csv"),
+    "html-named-xls": (lambda: HTML_XLS_BYTES, "名单.xls"),
 }
 
 
@@ -302,7 +302,7 @@ def test_check_applicants_with_annotate_returns_the_marked_workbook(engine_page)
     for name in marked.sheetnames:
         assert ([[c.value for c in row] for row in marked[name].iter_rows()]
                 == [[c.value for c in row] for row in expected[name].iter_rows()]), name
-    report, annotated = check_in_browser(engine_page, CSV_BYTES, {"annotate": True})
+    report, annotated = check_in_browser(engine_page, HTML_XLS_BYTES, {"annotate": True})
     assert report["fatal"]["code"] == "not_xlsx" and annotated is None
 
 
