@@ -26,8 +26,6 @@
 // Every URL is resolved from this file (import.meta.url), never from the page, and every file
 // comes from this site.
 
-import { startEngine } from "./selfcheck-engine.js";
-
 const RUNTIME_BASE = new URL("../selfcheck/", import.meta.url);
 const realFetch = self.fetch.bind(self);
 const PROGRESS_EVERY_MS = 150;
@@ -140,7 +138,11 @@ async function loadRuntimeFile(file, url, cache) {
 
 // Start loading the three files at once; returns {url: Promise<Response>} (each promise also
 // rejects the boot when it fails) and the asm promise for import().
-function loadRuntimeFiles(runtime, indexURL) {
+// Wheels (any .whl under `wheelFolder`) wait until the three have arrived: Pyodide asks for them
+// as soon as loadPyodide starts, long before the interpreter can install them, and on a slow link
+// they would share it with the wasm and delay it; fetched after it, they arrive while the
+// interpreter starts (BENCHMARKS.md, "First visit over a slow link").
+function loadRuntimeFiles(runtime, indexURL, wheelFolder) {
   const urls = Object.fromEntries(Object.entries(runtime.files)
     .map(([key, file]) => [key, new URL(file.plain, indexURL).href]));
   const cachePromise = openCache(indexURL, new Set(Object.values(urls)));
@@ -149,11 +151,13 @@ function loadRuntimeFiles(runtime, indexURL) {
     loads[key] = cachePromise.then((cache) => loadRuntimeFile(file, urls[key], cache));
     loads[key].catch((error) => failBoot(error));
   }
+  const arrived = Promise.allSettled(Object.values(loads));
   const byURL = new Map(Object.keys(loads).map((key) => [urls[key], loads[key]]));
   self.fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : new URL(String(input), self.location.href).href;
     const load = byURL.get(url);
     if (load) return (await load).response;
+    if (url.startsWith(wheelFolder) && new URL(url).pathname.endsWith(".whl")) await arrived;
     return counted(await realFetch(input, init));
   };
   return { urls, loads };
@@ -198,8 +202,11 @@ async function boot({ runtime }) {
   const lockURL = new URL(runtime.lock_url, RUNTIME_BASE);
   tolerateWasmMimeType();
   setStage("download");
-  const { urls, loads } = loadRuntimeFiles(runtime, indexURL);
-  const [{ loadPyodide }, { default: createPyodideModule }, lockFileContents] = await Promise.race([failed, Promise.all([
+  const { urls, loads } = loadRuntimeFiles(runtime, indexURL, new URL("./", lockURL).href);
+  // The engine glue is imported here, not at the top of this module: a static import would hold
+  // this module, and so the downloads above, for one more round trip.
+  const [{ startEngine }, { loadPyodide }, { default: createPyodideModule }, lockFileContents] = await Promise.race([failed, Promise.all([
+    import("./selfcheck-engine.js"),
     import(indexURL + "pyodide.js"),
     loads.asm.then(({ response }) => importFromResponse(response)),
     fetch(lockURL).then((r) => {
