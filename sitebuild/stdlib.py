@@ -116,16 +116,22 @@ def without_comments_and_docstrings(source: bytes) -> bytes:
     """``source`` without comments and with every statement that is a bare string (docstrings)
     reduced to ``''``, line numbers kept (tracebacks still point at the right lines): what
     Python's -OO drops, under which the standard library is tested, plus comments. A file the
-    Python running the build cannot compile (newer syntax) comes back as it is, and so does any
-    file whose tokens would change otherwise."""
+    Python running the build cannot compile (newer syntax) keeps its comments and loses only its
+    docstrings; any file whose tokens would change otherwise comes back as it is."""
     try:
         text = source.decode("utf-8")
-        # Only code this Python compiles: its tokenizer reads it right (an older one splits a
-        # 3.12+ f-string with nested quotes, and a "#" inside it would look like a comment).
-        compile(text, "<stdlib>", "exec", dont_inherit=True)
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (UnicodeDecodeError, SyntaxError, ValueError, tokenize.TokenError):
         return source
+    try:
+        # Comments only from code this Python compiles: its tokenizer reads it right (an older one
+        # splits a 3.12+ f-string with nested quotes, and a "#" inside it would look like a
+        # comment). A docstring is a whole statement of one string token, which such a split
+        # never gives, so those go from newer code too (typing.py, dataclasses.py, traceback.py).
+        compile(text, "<stdlib>", "exec", dont_inherit=True)
+        compiles = True
+    except (SyntaxError, ValueError):
+        compiles = False
     if any(tok.type == tokenize.ERRORTOKEN for tok in tokens):
         return source
     starts = [0]
@@ -146,7 +152,7 @@ def without_comments_and_docstrings(source: bytes) -> bytes:
         statement_start = tok.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
     emptied = {start for start, _, _ in edits}
     edits += [(offset(tok.start), offset(tok.end), "") for tok in tokens
-              if tok.type == tokenize.COMMENT and tok.start[0] > 2]  # lines 1-2 may declare the encoding
+              if compiles and tok.type == tokenize.COMMENT and tok.start[0] > 2]  # lines 1-2 may declare the encoding
     out, last = [], 0
     for start, end, replacement in sorted(edits):
         out += [text[last:start], replacement]
@@ -159,7 +165,8 @@ def without_comments_and_docstrings(source: bytes) -> bytes:
         return source
     if got != expected or result.count("\n") != text.count("\n"):
         return source
-    compile(result, "<stdlib>", "exec", dont_inherit=True)  # raises if the stripping broke it
+    if compiles:
+        compile(result, "<stdlib>", "exec", dont_inherit=True)  # raises if the stripping broke it
     return result.encode("utf-8")
 
 
