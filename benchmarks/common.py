@@ -119,3 +119,24 @@ def wait_until_prepared(page) -> float | None:
     them, which follow ready: a check timed earlier would include them. Returns when they were
     done (ms since navigation start), None on a page without tools."""
     return page.evaluate(ENGINE_PREPARED)
+
+
+BYTECODE_KEPT = """async (timeoutMs) => {
+  if (!self.caches) return null;
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    const cache = await caches.open("selfcheck-runtime");
+    if ((await cache.keys()).some((request) => request.url.endsWith("/python_stdlib.pyc.zip"))) {
+      return performance.now() - started;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return null;
+}"""
+
+
+def wait_until_bytecode_kept(page, timeout_ms: float = 60_000) -> float | None:
+    """Wait until the worker has kept the standard library's bytecode in Cache Storage, which it
+    makes after a visit has booted (selfcheck-worker.js, keepBytecode), as a visitor's first visit,
+    which lasts minutes, lets it. Returns the ms waited; None without Cache Storage, or when nothing was kept in time."""
+    return page.evaluate(BYTECODE_KEPT, timeout_ms)

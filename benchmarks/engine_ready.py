@@ -4,8 +4,9 @@ Each run opens the self-check page, the roster page and the bare-Pyodide page
 (bench_site.BARE_DIR), alternating the order, each in a browser with a brand-new profile:
 
     cold   first visit: empty HTTP cache, no compiled wasm in the code cache
-    warm   second visit in the same profile, after the first page stayed open for
-           SETTLE_S seconds (long enough for Chromium to write the wasm code cache)
+    warm   second visit in the same profile, after the first page stayed open until the worker
+           had kept the standard library's bytecode (self-check pages) and then for SETTLE_S
+           seconds (long enough for Chromium to write the wasm code cache)
 
 The time is the page's own clock from navigation start to the moment the page learns the engine
 is ready: the ``selfcheck-ready`` mark the page sets when the worker reports ready (the bare page
@@ -16,7 +17,7 @@ has (the page's ``selfcheck-prepared`` mark) is reported too, as ``roster_<kind>
 
 from __future__ import annotations
 
-from benchmarks.common import fresh_profile, log, ratio, summary, wait_for, wait_until_prepared
+from benchmarks.common import fresh_profile, log, ratio, summary, wait_for, wait_until_bytecode_kept, wait_until_prepared
 
 SETTLE_S = 3.0
 
@@ -42,6 +43,8 @@ def visit(context, server, base: str, name: str) -> dict:
             return mark ? mark.startTime : performance.now();
         }}""")
         prepared_ms = wait_until_prepared(page) if name != "bare" else None
+        if name != "bare":
+            wait_until_bytecode_kept(page)
         page.wait_for_timeout(SETTLE_S * 1000)
     finally:
         page.close()

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import statistics
 
-from benchmarks.common import fresh_profile, log, wait_for, wait_until_prepared
+from benchmarks.common import fresh_profile, log, wait_for, wait_until_bytecode_kept, wait_until_prepared
 from benchmarks.engine_ready import PAGES, SETTLE_S
 
 STAGE_MARKS = """(() => {
@@ -69,6 +69,7 @@ def visit(context, base: str, name: str) -> dict:
         page.evaluate(f"() => {promise}")
         if name != "bare":
             wait_until_prepared(page)
+            wait_until_bytecode_kept(page)
         marks = dict(page.evaluate("() => performance.getEntriesByType('mark').map(m => [m.name, m.startTime])"))
         page_origin = page.evaluate("() => performance.timeOrigin")
         worker = next(w for w in page.workers if "selfcheck-worker" in w.url or "bare-worker" in w.url)

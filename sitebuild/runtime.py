@@ -182,11 +182,16 @@ def _project(root: Path) -> dict:
 
 
 def _package_files(root: Path) -> list[tuple[str, bytes]]:
-    """Every source file of rules_py (``*.py`` and the notice data), sorted, read as bytes."""
+    """Every source file of rules_py (``*.py`` and the notice data), sorted, read as bytes; the
+    modules without comments and docstrings, as the stdlib travels (sitebuild/stdlib.py; lines
+    kept, so tracebacks point right): 119 KB → 94 KB on the wire. The parity test runs this wheel
+    against the sources as they are."""
     base = root / RULES_PACKAGE
     files = [path for path in base.rglob("*")
              if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".toml")]
-    return [(path.relative_to(root).as_posix(), path.read_bytes()) for path in sorted(files)]
+    return [(path.relative_to(root).as_posix(),
+             stdlib.without_comments_and_docstrings(path.read_bytes()) if path.suffix == ".py" else path.read_bytes())
+            for path in sorted(files)]
 
 
 def _zip_member(archive: zipfile.ZipFile, name: str, data: bytes) -> None:

@@ -132,7 +132,8 @@ def test_verify_catches_a_missing_clause_anchor_and_a_missing_csp(site, tmp_path
 
 def test_self_check_pages_start_their_engine_from_the_head(site):
     """Each tool page names, in its <head>, the runtime of this build and the packages its tool
-    needs; other pages start no engine."""
+    needs, and starts the engine before any stylesheet, at high priority; other pages start no
+    engine."""
     runtime = json.loads((site / "assets/selfcheck/runtime.json").read_text("utf-8"))
     for rel, packages in (("selfcheck/index.html", ["rules-py"]),
                           ("roster/index.html", ["rules-py", "defusedxml", "openpyxl", "xlrd"])):
@@ -140,7 +141,8 @@ def test_self_check_pages_start_their_engine_from_the_head(site):
         engine = json.loads(ENGINE_DATA.search(head).group(1))
         assert (engine["index_url"], engine["lock_url"]) == (runtime["index_url"], runtime["lock_url"]), rel
         assert engine["packages"] == packages, rel
-        assert '<script type="module" async src="../assets/js/selfcheck-start.js">' in head, rel
+        start = '<script type="module" async fetchpriority="high" src="../assets/js/selfcheck-start.js">'
+        assert start in head and head.index(start) < head.index('<link rel="stylesheet"'), rel
     for rel in ("index.html", "faq/index.html", "notice/index.html"):
         assert "selfcheck-start.js" not in (site / rel).read_text("utf-8"), rel
 

@@ -1,7 +1,8 @@
 """How the engine's runtime reaches the browser (sitebuild/runtime.py, selfcheck-worker.js): packed
 copies unpacked in the worker, the plain files where DecompressionStream is missing, Cache Storage
 on https and localhost, plain http without it, a server that compresses by itself, the site under
-a sub-path, and a damaged file, which must give the page's Chinese error, not a hang.
+a sub-path, and a damaged file, which must give the page's Chinese error, not a hang; then the
+standard library's bytecode the worker keeps for later visits, and a kept zip that cannot boot.
 
 Each path is a first visit and a second one in the same browser profile, through a server of this
 module that logs what it sends; every request must go to that server.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import email.utils
 import gzip
 import http.server
+import json
 import os
 import ssl
 import subprocess
@@ -23,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from testkit import CHROMIUM, CHROMIUM_ARGS, DEFAULT_MIME_TYPES, PYODIDE_VERSION, phone_page
+from testkit import roster_factory as rf
 
 HOST = "jxjy.test"  # mapped to 127.0.0.1 in the browser: a host that is not "potentially trustworthy"
 PERSON = """{application: {level: "none", year: 2025}, activities: [{year: 2025, kind: "public_online", hours: 30}]}"""
@@ -223,3 +226,92 @@ def test_a_damaged_packed_file_gives_the_chinese_error(browser, built_site, dama
                                     .map((request) => request.url.split("/").pop())""")
             assert damaged.removesuffix(".gzip.bin") not in kept
         assert damaged in runtime_files(served)
+
+
+# The worker's ready message, which the page keeps to itself: recorded by wrapping Worker.
+RECORD_READY = """(() => {
+  const Native = window.Worker;
+  if (!Native) return;
+  function Worker(url, options) {
+    const worker = new Native(url, options);
+    worker.addEventListener("message", (event) => {
+      if (event.data?.type === "ready") window.__engineReady = event.data;
+    });
+    return worker;
+  }
+  Worker.prototype = Native.prototype;
+  window.Worker = Worker;
+})()"""
+COMPILED = "python_stdlib.pyc.zip"
+KEPT = """async () => (await (await caches.open("selfcheck-runtime")).keys())
+          .map((request) => request.url.split("/").pop())"""
+KEPT_SIZE = f"""async () => {{
+  const cache = await caches.open("selfcheck-runtime");
+  const key = (await cache.keys()).find((request) => request.url.endsWith({COMPILED!r}));
+  return key ? (await (await cache.match(key)).arrayBuffer()).byteLength : 0;
+}}"""
+CHECK_ROSTER = """async (data) => JSON.stringify(await window.selfCheck.checkRoster(new Uint8Array(data).buffer))"""
+
+
+def ready_message(page) -> dict:
+    page.evaluate("() => window.selfCheck.ready")
+    return page.evaluate("() => window.__engineReady")
+
+
+def wait_until_kept(page, larger_than: int = 0) -> int:
+    """The size of the kept bytecode zip, once it is larger than ``larger_than`` (polled here:
+    wait_for_function takes a pending Promise for a true value)."""
+    for _ in range(180):
+        size = page.evaluate(KEPT_SIZE)
+        if size > larger_than:
+            return size
+        page.wait_for_timeout(500)
+    raise AssertionError(f"no bytecode zip larger than {larger_than} bytes kept within 90 s")
+
+
+def test_later_visits_import_the_bytecode_an_earlier_one_kept(browser, built_site):
+    """After booting, the worker compiles the standard library modules the visit imported from
+    source and keeps the zip with their bytecode in Cache Storage; later visits boot from it, the
+    roster page's first adding the modules only it imports, and answer as before."""
+    roster = list(rf.from_form(rf.people(3)))
+    with serve(built_site) as (port, _), phone_page(browser, RECORD_READY) as (page, errors):
+        origin = f"http://127.0.0.1:{port}/"
+        stdlib, reports, kept = [], [], 0
+        for path in ("selfcheck/", "selfcheck/", "roster/", "roster/"):
+            page.goto(origin + path)
+            stdlib.append(ready_message(page)["runtime"]["stdlib"])
+            result = page.evaluate(f"() => window.selfCheck.evaluate({PERSON})")
+            assert result["years"][0]["public"] == 30
+            if path == "roster/":
+                reports.append(json.loads(page.evaluate(CHECK_ROSTER, roster)))
+            if len(stdlib) in (1, 3):  # the visits that imported modules from source
+                kept = wait_until_kept(page, kept)
+        assert errors == []
+    assert stdlib == ["network", "compiled", "compiled", "compiled"]
+    assert reports[0] == reports[1] and reports[0]["summary"]["errors"] == 0
+
+
+def test_a_broken_kept_bytecode_zip_is_dropped(browser, built_site):
+    """A kept zip that cannot boot (here not a zip at all): the page gives its Chinese error, the
+    worker drops the zip, and the next visit boots from the checked files again."""
+    with serve(built_site) as (port, _), phone_page(browser, RECORD_READY) as (page, _):
+        origin = f"http://127.0.0.1:{port}/"
+        page.goto(origin + "selfcheck/")
+        ready_message(page)
+        wait_until_kept(page)
+        page.evaluate(f"""async () => {{
+            const cache = await caches.open("selfcheck-runtime");
+            const key = (await cache.keys()).find((request) => request.url.endsWith({COMPILED!r}));
+            await cache.put(key, new Response("not a zip", {{headers: {{"content-type": "application/zip"}}}}));
+        }}""")
+        page.goto(origin + "selfcheck/")
+        status = page.locator("#sc-status.sc-alert")
+        status.wait_for(timeout=60_000)
+        assert "自查程序未能加载" in status.inner_text()
+        for _ in range(20):  # dropped when the boot failed, which the page has just shown
+            if COMPILED not in page.evaluate(KEPT):
+                break
+            page.wait_for_timeout(500)
+        assert COMPILED not in page.evaluate(KEPT)
+        page.goto(origin + "selfcheck/")
+        assert ready_message(page)["runtime"]["stdlib"] == "cache"

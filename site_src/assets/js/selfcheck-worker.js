@@ -9,7 +9,8 @@
 //                    to assets/selfcheck/) and the notice it judges by
 // Messages out:  {type: "progress", stage, received, expected}
 //                {type: "ready", python, pyodide, ms, packed, runtime}   runtime: where each large
-//                    file came from, {wasm, asm, stdlib: "cache" | "network"}; packed: gzip copies used
+//                    file came from, {wasm, asm, stdlib: "cache" | "network"}, stdlib "compiled" when
+//                    it was the zip with bytecode (keepBytecode); packed: gzip copies used
 //                {type: "prepared", tools, ms}                  the page's tools are imported too
 //                {type: "fatal", message, detail}               the engine could not start
 //                {type: "rows", id, rows}                       a roster check has read this many rows
@@ -28,8 +29,6 @@
 //
 // Every URL is resolved from this file (import.meta.url), never from the page, and every file
 // comes from this site.
-
-import { startEngine } from "./selfcheck-engine.js";
 
 const RUNTIME_BASE = new URL("../selfcheck/", import.meta.url);
 const realFetch = self.fetch.bind(self);
@@ -91,6 +90,9 @@ function counted(response) {
 // Pyodide asks for the wasm and the stdlib with fetch(), which it looks up when it calls it: the
 // wrapper below answers those two URLs with the files loaded here.
 const CACHE_NAME = "selfcheck-runtime";
+// Kept in Cache Storage next to the unpacked files (never on the server): the stdlib zip plus the
+// bytecode of the modules a visit imported (keepBytecode below).
+const COMPILED_STDLIB = "python_stdlib.pyc.zip";
 const packedSupported = (() => {
   try {
     new DecompressionStream("gzip");
@@ -143,23 +145,100 @@ async function loadRuntimeFile(file, url, cache) {
 
 // Start loading the three files at once; returns {url: Promise<Response>} (each promise also
 // rejects the boot when it fails) and the asm promise for import().
-function loadRuntimeFiles(runtime, indexURL) {
+// Wheels (any .whl under `wheelFolder`) wait until the three have arrived: Pyodide asks for them
+// as soon as loadPyodide starts, long before the interpreter can install them, and on a slow link
+// they would share it with the wasm and delay it; fetched after it, they arrive while the
+// interpreter starts (BENCHMARKS.md, "First visit over a slow link").
+function loadRuntimeFiles(runtime, indexURL, wheelFolder) {
   const urls = Object.fromEntries(Object.entries(runtime.files)
     .map(([key, file]) => [key, new URL(file.plain, indexURL).href]));
-  const cachePromise = openCache(indexURL, new Set(Object.values(urls)));
+  const compiledURL = new URL(COMPILED_STDLIB, indexURL).href;
+  const cachePromise = openCache(indexURL, new Set([...Object.values(urls), compiledURL]));
   const loads = {};
   for (const [key, file] of Object.entries(runtime.files)) {
-    loads[key] = cachePromise.then((cache) => loadRuntimeFile(file, urls[key], cache));
+    loads[key] = cachePromise.then(async (cache) => {
+      if (key === "stdlib" && cache) {
+        const compiled = await cache.match(compiledURL).catch(() => null);
+        if (compiled) return { response: compiled, from: "compiled" };
+      }
+      return loadRuntimeFile(file, urls[key], cache);
+    });
     loads[key].catch((error) => failBoot(error));
   }
+  const arrived = Promise.allSettled(Object.values(loads));
   const byURL = new Map(Object.keys(loads).map((key) => [urls[key], loads[key]]));
   self.fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : new URL(String(input), self.location.href).href;
     const load = byURL.get(url);
     if (load) return (await load).response;
+    if (url.startsWith(wheelFolder) && new URL(url).pathname.endsWith(".whl")) await arrived;
     return counted(await realFetch(input, init));
   };
-  return { urls, loads };
+  return { urls, loads, cachePromise, compiledURL };
+}
+
+// Python compiles every module it imports from the standard library zip from source, on every
+// visit (zipimport writes no bytecode anywhere): about 1.7 s of CPU of a boot that takes 2.9 s
+// (Node, this machine), for bare Pyodide as for us. Shipping the bytecode would cost 1 MB more on
+// the wire (it compresses far worse than source), so the worker makes it once: after a visit has
+// booted and prepared its tools, it compiles, one module per task (requests are answered between
+// them), each module that visit imported from source, and keeps the zip with those .pyc members
+// added in Cache Storage; the next visit mounts that zip and imports the bytecode (zipimport
+// prefers a .pyc member to the .py beside it; the .py stays, for tracebacks). Made by this
+// interpreter from the checked sources, so it matches both; a boot that fails with it drops it.
+// The pyc header is PEP 552's: magic, flags 0b01 (hash-based, not checked against the source),
+// the source's hash.
+const BYTECODE_PY = `
+import importlib.util, io, marshal, sys, zipfile, zipimport
+
+class Bytecode:
+    def __init__(self):
+        self.archive = next(path for path in sys.path if path.endswith(".zip"))
+        prefix = self.archive + "/"
+        self.source = zipfile.ZipFile(self.archive)
+        # Loaded by zipimport from a .py member (frozen modules have a __file__ there too)
+        self.todo = sorted({module.__file__[len(prefix):] for module in list(sys.modules.values())
+                            if isinstance(getattr(module, "__loader__", None), zipimport.zipimporter)
+                            and isinstance(getattr(module, "__file__", None), str)
+                            and module.__file__.startswith(prefix) and module.__file__.endswith(".py")})
+        self.compiled = {}
+
+    def compile(self, member):
+        source = self.source.read(member)
+        code = compile(source, self.archive + "/" + member, "exec", dont_inherit=True)
+        self.compiled[member + "c"] = (importlib.util.MAGIC_NUMBER + (1).to_bytes(4, "little")
+                                       + importlib.util.source_hash(source) + marshal.dumps(code))
+
+    def zip(self):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            for info in self.source.infolist():
+                archive.writestr(info, self.source.read(info))
+            for name, data in self.compiled.items():
+                archive.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data)
+        return out.getvalue()
+
+Bytecode()
+`;
+
+async function keepBytecode(pyodide, cache, url) {
+  const namespace = pyodide.globals.get("dict")();
+  const bytecode = pyodide.runPython(BYTECODE_PY, { globals: namespace });
+  try {
+    const todo = bytecode.todo.toJs();
+    if (!todo.length) return;
+    for (const member of todo) {
+      bytecode.compile(member);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    const zip = bytecode.zip();
+    const data = zip.toJs();
+    zip.destroy();
+    await cache.put(url, new Response(data, { headers: { "content-type": "application/zip" } }));
+  } finally {
+    bytecode.destroy();
+    namespace.destroy();
+  }
 }
 
 // pyodide.asm.js, unpacked and checked, is imported from a blob: URL. The page's meta CSP does not
@@ -201,8 +280,11 @@ async function boot({ runtime }) {
   const lockURL = new URL(runtime.lock_url, RUNTIME_BASE);
   tolerateWasmMimeType();
   setStage("download");
-  const { urls, loads } = loadRuntimeFiles(runtime, indexURL);
-  const [{ loadPyodide }, { default: createPyodideModule }, lockFileContents] = await Promise.race([failed, Promise.all([
+  const { urls, loads, cachePromise, compiledURL } = loadRuntimeFiles(runtime, indexURL, new URL("./", lockURL).href);
+  // The engine glue is imported here, not at the top of this module: a static import would hold
+  // this module, and so the downloads above, for one more round trip.
+  const [{ startEngine }, { loadPyodide }, { default: createPyodideModule }, lockFileContents] = await Promise.race([failed, Promise.all([
+    import("./selfcheck-engine.js"),
     import(indexURL + "pyodide.js"),
     loads.asm.then(({ response }) => importFromResponse(response)),
     fetch(lockURL).then((r) => {
@@ -218,7 +300,11 @@ async function boot({ runtime }) {
     packages: runtime.packages,
     notice: runtime.notice,
     onStage: setStage,
-  })]);
+  })]).catch(async (error) => {
+    const stdlib = await loads.stdlib.catch(() => null);
+    if (stdlib?.from === "compiled") await (await cachePromise).delete(compiledURL).catch(() => {});
+    throw error;
+  });
   const from = Object.fromEntries(await Promise.all(
     Object.entries(loads).map(async ([key, load]) => [key, (await load).from])));
   post({ type: "ready", python: engine.python, pyodide: runtime.pyodide, runtime: from,
@@ -231,6 +317,11 @@ async function boot({ runtime }) {
     post({ type: "prepared", tools: runtime.tools, ms: Math.round(performance.now() - started) });
   } catch (error) {
     console.error("selfcheck worker: could not prepare", runtime.tools, error);
+  }
+  const cache = await cachePromise;
+  if (cache) {
+    keepBytecode(engine.pyodide, cache, compiledURL)
+      .catch((error) => console.warn("selfcheck worker: bytecode not kept", error));
   }
   return engine;
 }
