@@ -55,6 +55,7 @@ function engineCalls(pyodide) {
   let limits = null;  // the roster limits, read when the first roster arrives
   return {
     pyodide,
+    ...doorCalls(pyodide, call),
     python: pyodide.runPython("import sys; sys.version.split()[0]"),
     // JSON text of a person -> {result} or {error: {field, message}}
     evaluate(personText) {
@@ -88,7 +89,22 @@ function engineCalls(pyodide) {
       const [annotated, error] = unpack(annotateKept());
       return { annotated, error };
     },
-    // 学时自查's 核对表 door (rules_py/applicants/door.py); its packages come on demand (loadPackages).
+    // 申报人员学时核对: the workbook's bytes -> {text: report as JSON text, annotated: Uint8Array | null},
+    // cut at the same size limit as checkRoster (the command line reads one byte more than it too).
+    checkApplicants(data, { filename = "申报人员学时核对表.xlsx", annotate = false, onRows } = {}) {
+      const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+        : new Uint8Array(data);
+      limits ??= JSON.parse(call("_selfcheck_roster_limits")());
+      const view = bytes.subarray(0, Math.min(bytes.byteLength, limits.max_file_bytes + 1));
+      const [text, annotated] = unpack(call("_selfcheck_applicants")(view, filename, Boolean(annotate), onRows));
+      return { text, annotated };
+    },
+  };
+}
+
+// 学时自查's 核对表 door (rules_py/applicants/door.py); its packages come on demand (loadPackages).
+function doorCalls(pyodide, call) {
+  return {
     // Install lock-file packages after boot: Pyodide fetches them from packageBaseUrl and checks
     // each against the lock file's SHA-256.
     loadPackages(names) {
@@ -102,16 +118,6 @@ function engineCalls(pyodide) {
     // An applicants workbook's bytes -> its people for the form, as JSON text.
     readPersons(data, filename) {
       return call("_selfcheck_read_persons")(new Uint8Array(data), filename);
-    },
-    // 申报人员学时核对: the workbook's bytes -> {text: report as JSON text, annotated: Uint8Array | null},
-    // cut at the same size limit as checkRoster (the command line reads one byte more than it too).
-    checkApplicants(data, { filename = "申报人员学时核对表.xlsx", annotate = false, onRows } = {}) {
-      const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-        : new Uint8Array(data);
-      limits ??= JSON.parse(call("_selfcheck_roster_limits")());
-      const view = bytes.subarray(0, Math.min(bytes.byteLength, limits.max_file_bytes + 1));
-      const [text, annotated] = unpack(call("_selfcheck_applicants")(view, filename, Boolean(annotate), onRows));
-      return { text, annotated };
     },
   };
 }
