@@ -179,6 +179,19 @@ def test_csp_hashes_only_materials_inline_scripts(site):
         csp.add_csp(planted)
 
 
+def test_search_index_is_written_as_utf8_words_not_escapes(site):
+    """Every page fetches the index on load: Han characters written as UTF-8 (3 bytes) rather than
+    \\uXXXX escapes (6 bytes) halve it (templates/hooks/search_index.py)."""
+    raw = (site / "search" / "search_index.json").read_bytes()
+    index = json.loads(raw)
+    docs = raw[raw.index(b'"docs":'):]
+    assert b"\\u" not in docs
+    for word in ("花名册", "审验", "破格"):
+        assert word.encode("utf-8") in docs
+    assert len(index["docs"]) > 50
+    assert len(raw) < 160_000
+
+
 def test_an_external_asset_in_a_page_fails_mkdocs_strict(tmp_path):
     """The privacy plugin (assets_fetch: false) turns an external image into a warning; strict stops."""
     b = build.Build(ROOT, tmp_path / "build", tmp_path / "site")
