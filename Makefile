@@ -44,8 +44,9 @@ $(NPM): package.json package-lock.json
 	touch $@
 
 # Browser tests drive Debian's chromium (Playwright's own browser download is not reachable here);
-# the forms tests open the blank .xlsx in LibreOffice as a clerk would; CJK fonts for both.
-SYSTEM_PACKAGES := chromium libreoffice-calc-nogui fonts-noto-cjk
+# the forms tests open the blank .xlsx in LibreOffice as a clerk would and read the printed PDF
+# back with poppler's pdftotext; CJK fonts for all of them.
+SYSTEM_PACKAGES := chromium libreoffice-calc-nogui poppler-utils fonts-noto-cjk
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
