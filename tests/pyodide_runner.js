@@ -8,8 +8,13 @@
 //   {"id": "...", "input": "<person as JSON text>"}                        evaluate_json
 //   {"id": "...", "roster": "<base64 workbook>", "filename": "..."}         roster check, then the
 //                                   preview and the marked workbook of it, as the roster page does
-// One Pyodide boot for all, with the roster tool prepared. Output: one JSON line per case,
-// {"id", "output": "<JSON text Python wrote>"} (a roster adds "preview" and "annotated", base64),
+//   {"id": "...", "applicants": "<base64 workbook>", "filename": "..."}  the applicants check with
+//                                   its marked workbook, as the applicants page asks for it
+//   {"id": "...", "door": "<person as JSON text>", "details": "<{name, id_number} as JSON text>"}
+//                                   学时自查's 保存为核对表, then 从核对表读取 of the workbook it saved
+// One Pyodide boot for all, with the workbook tools prepared. Output: one JSON line per case,
+// {"id", "output": "<JSON text Python wrote>"} (a roster adds "preview" and "annotated", base64;
+// applicants "annotated"; a door case "workbook", base64, and "read", the JSON text read back),
 // then a last line {"done": true, "python", "boot_ms", "run_ms", "modules": [every module in
 // sys.modules]}. --full-stdlib boots on npm pyodide's whole python_stdlib.zip instead of the
 // site's trimmed one (to record which modules the engine needs: sitebuild/stdlib.py).
@@ -47,15 +52,23 @@ const engine = await startEngine({
   packageBaseUrl: path.dirname(lockPath) + path.sep,
   packages: Object.keys(JSON.parse(lockText).packages),  // the engine and the roster tool's
 });
-engine.preload("roster");
+for (const tool of ["roster", "applicants", "xlsx"]) engine.preload(tool);
 const booted = performance.now();
+const base64 = (bytes) => bytes && Buffer.from(bytes).toString("base64");
 for (const item of cases) {
   const line = { id: item.id };
   if ("roster" in item) {
     const { text, annotated } = engine.checkRoster(Buffer.from(item.roster, "base64"),
                                                    { filename: item.filename, annotate: true, keep: true });
-    Object.assign(line, { output: text, preview: engine.rosterPreview(10),
-                          annotated: annotated && Buffer.from(annotated).toString("base64") });
+    Object.assign(line, { output: text, preview: engine.rosterPreview(10), annotated: base64(annotated) });
+  } else if ("applicants" in item) {
+    const { text, annotated } = engine.checkApplicants(Buffer.from(item.applicants, "base64"),
+                                                       { filename: item.filename, annotate: true });
+    Object.assign(line, { output: text, annotated: base64(annotated) });
+  } else if ("door" in item) {
+    const { text, workbook } = engine.personWorkbook(item.door, item.details);
+    Object.assign(line, { output: text, workbook: base64(workbook),
+                          read: workbook && engine.readPersons(workbook, JSON.parse(text).filename) });
   } else {
     line.output = engine.evaluateText(item.input);
   }

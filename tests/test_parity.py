@@ -1,12 +1,13 @@
-"""Same answer everywhere: the whole person case table and a set of rosters through rules_py on
-CPython and in Pyodide.
+"""Same answer everywhere: the whole person case table, a set of rosters, applicants workbooks and
+学时自查's 保存为核对表 / 从核对表读取 through rules_py on CPython and in Pyodide.
 
 Pyodide runs under Node (tests/pyodide_runner.js) from the very files build.py puts into site/
 (renamed .js runtime, the trimmed standard library, our lock file, our wheels) and through the same
 glue module as the page's worker, with one boot for every case. Both sides call the same functions
 of rules_py.browser: each case's input goes in as the same JSON text (a roster: the same bytes), and
 the JSON text that comes back must be identical, bad-input cases included (their InputError field
-and Chinese message); a roster's marked workbook must be the same bytes.
+and Chinese message); a roster's marked workbook must be the same bytes (an applicants workbook's,
+and a saved row's, too but for the time openpyxl stamps in docProps/core.xml).
 
 The same run records every module in Pyodide's sys.modules: the trimmed standard library
 (sitebuild/stdlib.py) must hold each of them, so a new import fails here, never on a visitor's page.
@@ -15,6 +16,7 @@ The same run records every module in Pyodide's sys.modules: the trimmed standard
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import hashlib
 import io
@@ -31,8 +33,12 @@ import pytest
 
 from testkit import office
 from testkit import roster_factory as rf
+from testkit import applicants_factory as af
+import test_applicants
+import test_applicants_door
 import test_roster
-from rules_py.browser import evaluate_json, roster_json, roster_preview_json
+from rules_py.browser import (applicants_json, evaluate_json, person_workbook_json, read_persons_json, roster_json,
+                              roster_preview_json)
 
 ROOT = Path(__file__).resolve().parent.parent
 from sitebuild import runtime as browser_runtime
@@ -85,6 +91,35 @@ def roster_inputs() -> list[tuple[str, str, bytes]]:
     return items
 
 
+@functools.cache
+def applicants_inputs() -> list[tuple[str, str, bytes]]:
+    """(id, file name, workbook bytes): the applicants case table and its bad cells in one workbook
+    each, 120 generated applicants, the same as .xls and GBK CSV, and a file that is no workbook."""
+    cases = af.filled([test_applicants.case_row(i, case) for i, case in enumerate(test_applicants.CASES)])
+    bad = af.filled([af.met_senior(i, **cells) for i, (_, cells, _, _) in enumerate(test_applicants.BAD_CELLS)])
+    many = af.many(120)
+    return [("applicants:case-table", "核对表.xlsx", cases), ("applicants:bad-cells", "核对表.xlsx", bad),
+            ("applicants:many-120", "核对表.xlsx", many),
+            ("applicants:many-120-xls", "核对表.xls", office.convert(many, office.XLS)),
+            ("applicants:many-120-csv-gbk", "核对表.csv", office.as_csv(many, "gbk")),
+            ("applicants:not-a-workbook", "核对表.xlsx", b"%PDF-1.4 not a workbook")]
+
+
+@functools.cache
+def door_inputs() -> list[tuple[str, str, str]]:
+    """(id, person as JSON text, {name, id_number} as JSON text): every person case that applies for
+    a title, saved as one row (those the sheet cannot hold are refused), one with a name and an ID
+    number, one whose ID number does not fit."""
+    items = [(f"door:{case['id']}", json.dumps(test_applicants_door.person_of(case), ensure_ascii=False), "{}")
+             for case in test_applicants_door.CASES]
+    person = json.dumps(test_applicants_door.person_of(test_applicants_door.CASES[0]), ensure_ascii=False)
+    person_of_id = json.loads(person) | {"sex": "female", "birth_date": "1968-03-08"}
+    items += [("door:named", json.dumps(person_of_id, ensure_ascii=False),
+               json.dumps({"name": "李芳", "id_number": rf.make_id(3, "female", dt.date(1968, 3, 8))}, ensure_ascii=False)),
+              ("door:id-does-not-fit", person, json.dumps({"id_number": "150404197506300013"}))]
+    return items
+
+
 def workbook_members(xlsx: bytes | None) -> dict[str, bytes] | None:
     """A marked workbook's members, with each sheet's merged ranges in sorted order: openpyxl
     writes them from a set, whose order differs from one interpreter process to the next."""
@@ -126,6 +161,9 @@ def run_in_pyodide(site: Path, *options: str) -> tuple[dict[str, dict], dict]:
     cases = [{"id": case_id, "input": text} for case_id, text in parity_inputs()]
     cases += [{"id": case_id, "filename": filename, "roster": base64.b64encode(data).decode()}
               for case_id, filename, data in roster_inputs()]
+    cases += [{"id": case_id, "filename": filename, "applicants": base64.b64encode(data).decode()}
+              for case_id, filename, data in applicants_inputs()]
+    cases += [{"id": case_id, "door": person, "details": details} for case_id, person, details in door_inputs()]
     completed = subprocess.run(
         [node, "--no-warnings", "--experimental-detect-module", str(RUNNER), str(site), *options],
         input=json.dumps(cases, ensure_ascii=False), capture_output=True, text=True, timeout=600)
@@ -179,6 +217,40 @@ def test_same_roster_report_in_pyodide(case_id, filename, data, pyodide_run):
     if actual != expected:
         assert json.loads(actual["output"]) == json.loads(expected["output"])
     assert actual == expected
+
+
+def stamped_members(xlsx: bytes | None) -> dict[str, bytes] | None:
+    """A workbook openpyxl wrote, without the creation time it stamps in docProps/core.xml."""
+    members = workbook_members(xlsx)
+    return members and {name: data for name, data in members.items() if name != "docProps/core.xml"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("case_id,filename,data", applicants_inputs(), ids=[item[0] for item in applicants_inputs()])
+def test_same_applicants_report_in_pyodide(case_id, filename, data, pyodide_run):
+    text, annotated = applicants_json(data, filename, True)
+    line = pyodide_run[0][case_id]
+    assert json.loads(line["output"]) == json.loads(text)
+    assert line["output"] == text
+    assert stamped_members(line["annotated"] and base64.b64decode(line["annotated"])) == stamped_members(annotated)
+    if case_id == "applicants:case-table":
+        assert set(json.loads(text)["summary"]["by_status"]) == {"met", "not_met", "not_restrictive", "not_required"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("case_id,person,details", door_inputs(), ids=[item[0] for item in door_inputs()])
+def test_same_saved_row_and_reading_in_pyodide(case_id, person, details, pyodide_run):
+    """保存为核对表 gives the same answer and workbook, and 从核对表读取 of it the same people."""
+    text, workbook = person_workbook_json(person, details)
+    line = pyodide_run[0][case_id]
+    assert line["output"] == text
+    assert stamped_members(line["workbook"] and base64.b64decode(line["workbook"])) == stamped_members(workbook)
+    if workbook is None:
+        answer = json.loads(text)
+        assert line["read"] is None and (answer.get("error") or answer["problems"])
+    else:
+        assert line["read"] == read_persons_json(workbook, json.loads(text)["filename"])
+        assert json.loads(line["read"])["rows"][0]["person"] is not None
 
 
 @pytest.mark.browser
