@@ -77,6 +77,7 @@ PYPI_WHEELS = {
     "xlrd": (["xlrd"], []),
 }
 RULES_PACKAGE = "rules_py"
+XLS_READER = "xlrd"  # rules_py/roster/file_formats.py imports it only for an OLE2 file
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -303,8 +304,10 @@ def tool_packages(root: Path = ROOT) -> dict[str, list[str]]:
     project's dependencies."""
     requirements = _project(root)["dependencies"]
     workbooks = sorted(canonical_name(re.split(r"[<>=!~ ;\[]", dep, maxsplit=1)[0]) for dep in requirements)
-    # "xlsx": 学时自查's 保存为核对表 / 从核对表读取, loaded on demand (Runtime.describe's on_demand).
-    return {"roster": workbooks, "applicants": workbooks, "xlsx": workbooks}
+    # On demand (Runtime.describe's on_demand): "xlsx", 学时自查's 保存为核对表 / 从核对表读取; "xls",
+    # the .xls/.et reader, which the roster and applicants pages fetch only when such a file is chosen.
+    xlsx_readers = [name for name in workbooks if name != XLS_READER]
+    return {"roster": xlsx_readers, "applicants": xlsx_readers, "xls": [XLS_READER], "xlsx": workbooks}
 
 
 @dataclass(frozen=True)

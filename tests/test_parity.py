@@ -305,14 +305,16 @@ def test_lock_file_lists_every_wheel_with_its_hash(runtime_site):
 
 def test_person_page_loads_no_workbook_packages():
     """学时自查 loads rules_py alone (openpyxl and its helpers cost the page 0.1-0.3 s, BENCHMARKS.md);
-    花名册自查 adds the project's dependencies, and the byte totals follow."""
+    花名册自查 adds the .xlsx readers, and the byte totals follow; the .xls reader comes on demand."""
     runtime = browser_runtime.plan_runtime()
-    person, roster = runtime.describe(), runtime.describe(("roster",))
+    person, roster = runtime.describe(), runtime.describe(("roster",), ("xls",))
     assert person["packages"] == ["rules-py"] and runtime.lock["packages"]["rules-py"]["depends"] == []
-    assert set(roster["packages"]) == {"rules-py", "openpyxl", "defusedxml", "xlrd"}
+    assert set(roster["packages"]) == {"rules-py", "openpyxl", "defusedxml"}
     extra = sum(len(data) for name, data in runtime.wheels.items()
-                if name.startswith(("openpyxl-", "et_xmlfile-", "defusedxml-", "xlrd-")))
+                if name.startswith(("openpyxl-", "et_xmlfile-", "defusedxml-")))
     assert roster["bytes"] - person["bytes"] == extra > 0
+    xlrd_wheel = next(data for name, data in runtime.wheels.items() if name.startswith("xlrd-"))
+    assert roster["on_demand"] == {"xls": {"packages": ["xlrd"], "bytes": len(xlrd_wheel)}}
     with pytest.raises(browser_runtime.RuntimeBuildError, match="unknown self-check tools"):
         runtime.describe(("payroll",))
 

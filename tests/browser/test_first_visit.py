@@ -10,6 +10,7 @@ module that logs what it sends; every request must go to that server.
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import gzip
 import http.server
@@ -206,6 +207,36 @@ def test_the_site_under_a_sub_path(browser, built_site, tmp_path):
         assert all(path.startswith("/jxjy/") for path in served), served
         assert runtime_files(served) == sorted(PACKED)
     assert_only(origin, visits)
+
+
+CHECK_BYTES = """async ([b64, filename]) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  return window.selfCheck.checkRoster(bytes.buffer, {filename});
+}"""
+
+
+def test_the_xls_reader_comes_only_with_an_xls_file(browser, built_site):
+    """The roster page's first visit fetches the .xlsx readers, not the .xls one (xlrd): an .xls
+    file brings it, once, and gets the report CPython gives; an .xlsx never does."""
+    from rules_py.browser import roster_json
+    from testkit import office
+
+    rows = rf.people(6)
+    rows[2]["id_number"] = rows[2]["id_number"][:17] + ("0" if rows[2]["id_number"][17] != "0" else "1")
+    xlsx = rf.custom(rows)
+    xls = office.convert(xlsx, office.XLS)
+    with serve(built_site) as (port, served), phone_page(browser) as (page, errors):
+        page.goto(f"http://127.0.0.1:{port}/roster/")
+        page.evaluate("() => window.selfCheck.ready")
+        fetched = lambda: [path for path in served if "/xlrd-" in path]  # noqa: E731
+        page.evaluate(CHECK_BYTES, [base64.b64encode(xlsx).decode(), "花名册.xlsx"])
+        assert fetched() == [] and any("/openpyxl-" in path for path in served)
+        for _ in range(2):
+            report = page.evaluate(CHECK_BYTES, [base64.b64encode(xls).decode(), "花名册.xls"])
+        assert len(fetched()) == 1
+        assert report == json.loads(roster_json(xls, "花名册.xls", False, False)[0])
+        assert report["summary"]["by_code"].get("id_checksum") == 1
+        assert errors == []
 
 
 @pytest.mark.parametrize("damaged", ["pyodide.asm.wasm.gzip.bin", "python_stdlib.zip.gzip.bin",

@@ -27,7 +27,7 @@
 //
 // Every URL is resolved from this file (import.meta.url), not the page; every file is this site's.
 
-import { importFromResponse, keepBytecode } from "./worker-code.js";
+import { importFromResponse, keepBytecode, openCache } from "./worker-code.js";
 
 const RUNTIME_BASE = new URL("../selfcheck/", import.meta.url);
 const realFetch = self.fetch.bind(self);
@@ -88,7 +88,6 @@ function counted(response) {
 //   Without Cache Storage (plain http) every visit unpacks again from the HTTP cache.
 // Pyodide asks for the wasm and the stdlib with fetch(), which it looks up when it calls it: the
 // wrapper below answers those two URLs with the files loaded here.
-const CACHE_NAME = "selfcheck-runtime";
 // Kept in Cache Storage next to the unpacked files (never on the server): the stdlib zip plus the
 // bytecode of the modules a visit imported (keepBytecode below).
 const COMPILED_STDLIB = "python_stdlib.pyc.zip";
@@ -100,21 +99,6 @@ const packedSupported = (() => {
     return false;
   }
 })();
-
-async function openCache(indexURL, urls) {
-  if (!self.caches) return null;
-  try {
-    const cache = await caches.open(CACHE_NAME);
-    // Runtimes of earlier builds of this site (same assets/pyodide/ folder, other digest) go.
-    const folder = new URL("../", indexURL).href;
-    for (const request of await cache.keys()) {
-      if (request.url.startsWith(folder) && !urls.has(request.url)) cache.delete(request).catch(() => {});
-    }
-    return cache;
-  } catch {
-    return null;  // storage refused (private browsing, quota): run from memory
-  }
-}
 
 async function loadRuntimeFile(file, url, cache) {
   if (cache) {
@@ -266,7 +250,8 @@ const HANDLERS = {
     if (answer.error) throw Object.assign(new Error(answer.error.message), { answer: answer.error });
     return [answer.result, []];
   },
-  checkRoster(engine, { id, data, filename, annotate, keep }) {
+  async checkRoster(engine, { id, data, filename, annotate, keep }) {
+    await readerFor(engine, data);
     const onRows = (rows) => post({ type: "rows", id, rows });
     const { text, annotated } = engine.checkRoster(data, { filename, annotate, keep, onRows });
     const report = JSON.parse(text);
@@ -282,7 +267,8 @@ const HANDLERS = {
   },
   // 申报人员学时核对 (issue 12): the report of rules_py/schemas/applicants-report.schema.json, plus
   // annotated_xlsx when annotate is set; "rows" messages while the table is read.
-  checkApplicants(engine, { id, data, filename, annotate }) {
+  async checkApplicants(engine, { id, data, filename, annotate }) {
+    await readerFor(engine, data);
     const onRows = (rows) => post({ type: "rows", id, rows });
     const { text, annotated } = engine.checkApplicants(data, { filename, annotate, onRows });
     const report = JSON.parse(text);
@@ -308,7 +294,7 @@ self.onmessage = async (event) => {
     return;
   }
   try {
-    const [result, transfer] = handler(engine, message);
+    const [result, transfer] = await handler(engine, message);
     self.postMessage({ type: "result", id, result }, transfer);
   } catch (error) {
     if (error && error.answer) {
@@ -358,16 +344,28 @@ function loadTool(engine, tool, id) {
   return toolLoads.get(tool);
 }
 
+async function loadTools(engine, tools, id) {
+  try {
+    for (const tool of tools) await loadTool(engine, tool, id);
+  } catch (error) {
+    console.error("selfcheck worker: could not load", tools, error);
+    throw Object.assign(new Error(TOOLS_ERROR), { answer: { field: "", internal: true, message: TOOLS_ERROR,
+                                                            detail: String(error?.message || error) } });
+  }
+}
+
+// An .xls/.et workbook (an OLE2 compound file) is read by xlrd, which the roster and applicants
+// pages name on demand ("xls"): it is fetched when such a file is chosen, not on every visit.
+const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+function readerFor(engine, data) {
+  const head = new Uint8Array(data, 0, Math.min(OLE2.length, data.byteLength));
+  return onDemand.xls && OLE2.every((byte, i) => head[i] === byte) ? loadTools(engine, ["xls"], null) : null;
+}
+
 const DOOR_HANDLERS = {
   async loadTools(engine, { id, tools }) {
     const started = performance.now();
-    try {
-      for (const tool of tools) await loadTool(engine, tool, id);
-    } catch (error) {
-      console.error("selfcheck worker: could not load", tools, error);
-      throw Object.assign(new Error(TOOLS_ERROR), { answer: { field: "", internal: true, message: TOOLS_ERROR,
-                                                              detail: String(error?.message || error) } });
-    }
+    await loadTools(engine, tools, id);
     return [{ tools, ms: Math.round(performance.now() - started) }, []];
   },
   async savePersonRow(engine, { person, details }) {

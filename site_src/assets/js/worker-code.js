@@ -1,5 +1,24 @@
-// Code the worker (selfcheck-worker.js) brings in besides Pyodide's own loading: pyodide.asm.js
-// from checked bytes, and the standard library's bytecode kept for later visits.
+// Code the worker (selfcheck-worker.js) brings in besides Pyodide's own loading: the Cache Storage
+// it keeps the runtime in, pyodide.asm.js from checked bytes, and the standard library's bytecode
+// kept for later visits.
+
+const CACHE_NAME = "selfcheck-runtime";
+
+/** The worker's cache, without the entries of earlier builds (not in `urls`); null without one. */
+export async function openCache(indexURL, urls) {
+  if (!self.caches) return null;
+  try {
+    const cache = await caches.open(CACHE_NAME);
+    // Runtimes of earlier builds of this site (same assets/pyodide/ folder, other digest) go.
+    const folder = new URL("../", indexURL).href;
+    for (const request of await cache.keys()) {
+      if (request.url.startsWith(folder) && !urls.has(request.url)) cache.delete(request).catch(() => {});
+    }
+    return cache;
+  } catch {
+    return null;  // storage refused (private browsing, quota): run from memory
+  }
+}
 
 // pyodide.asm.js, unpacked and checked, is imported from a blob: URL. The page's meta CSP does not
 // govern this worker (a same-origin worker takes its policy from its own response headers, and the
