@@ -89,3 +89,19 @@ def test_a_result_opens_its_page(context, site_server):
     width = page.evaluate("() => document.scrollingElement.scrollWidth")
     assert width <= page.viewport_size["width"]
     assert errors == []
+
+
+def test_the_index_is_fetched_only_when_the_search_is_used(context, site_server):
+    """Every page used to fetch the 0.12 MB index as it opened; it now waits for the person to go
+    to the search (site_src/assets/js/early.js), and a word typed at once still finds its pages."""
+    requests = record_requests(context)
+    page = context.new_page()
+    errors = watch_console(page)
+    page.goto(site_server.url + "notice/")
+    page.wait_for_load_state("networkidle")
+    index = [url for url in requests if url.endswith("/search/search_index.json")]
+    assert index == []
+    hits = search(page, "花名册")
+    assert any(urlsplit(href).path.endswith("/roster/") for href in hits), hits
+    assert len([url for url in requests if url.endswith("/search/search_index.json")]) == 1
+    assert errors == []
