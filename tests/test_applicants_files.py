@@ -131,6 +131,23 @@ def test_exit_status(workbooks, name, status):
     assert "Traceback" not in done.stderr
 
 
+def test_cli_writes_the_marked_workbook_and_never_over_the_input(workbooks, tmp_path):
+    """--annotate OUT.xlsx: the marked copy with 结论 and 说明 beside the clerk's columns; the input
+    itself, or any existing file without --force, is refused with exit 2."""
+    out = tmp_path / "marked.xlsx"
+    done = run_cli("applicants", str(workbooks["short"]), "--annotate", str(out))
+    assert done.returncode == 1, done.stdout + done.stderr
+    sheet = openpyxl.load_workbook(out)[FORM.sheet_name]
+    headers = [sheet.cell(FORM.header_row, column).value for column in range(1, sheet.max_column + 1)]
+    assert headers[:len(FORM.headers)] == list(FORM.headers) and {"结论", "说明"} <= set(headers)
+    before = workbooks["short"].read_bytes()
+    onto_input = run_cli("applicants", str(workbooks["short"]), "--annotate", str(workbooks["short"]))
+    assert onto_input.returncode == 2 and "Traceback" not in onto_input.stderr
+    assert workbooks["short"].read_bytes() == before
+    again = run_cli("applicants", str(workbooks["short"]), "--annotate", str(out))
+    assert again.returncode == 2 and "--force" in again.stderr + again.stdout
+
+
 def test_cli_summary_and_json(workbooks):
     done = run_cli("applicants", str(workbooks["short"]))
     assert "第 5 行 申报人0：已满足" in done.stdout and "第 6 行 申报人1：尚差 270 学时" in done.stdout
