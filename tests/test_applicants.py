@@ -165,6 +165,8 @@ BAD_CELLS = [
     ("exceptional-without-years", {"破格": "是"}, "condition_missing", "任职年限"),
     ("years-in-post-zero", {"破格": "是", "任职年限": 0}, "not_a_number", "任职年限"),
     ("flag-unknown", {"非公有制经济领域": "有"}, "invalid_choice", "非公有制经济领域"),
+    *((f"flag-unknown-{header}", {header: answer}, "invalid_choice", header) for header, answer in
+      (("事业单位", "Y"), ("基层一线", "√"), ("出站博士后", "已出站"), ("高技能人才", "1"), ("中小学教师", "对"))),
     ("transferred-text", {"转任年度": "去年"}, "invalid_year", "转任年度"),
     ("transferred-two-years", {"转任年度": "2023、2024"}, "invalid_year", "转任年度"),
     ("transferred-after-review", {"转任年度": 2026}, "invalid_year", "转任年度"),
