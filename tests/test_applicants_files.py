@@ -18,6 +18,7 @@ import pytest
 from openpyxl import Workbook
 
 from testkit import applicants_factory as af
+from testkit import roster_factory as rf
 from testkit.roster_factory import make_id, to_bytes
 from rules_py import browser
 from rules_py.applicants import MAX_ROWS, check_applicants, exit_status
@@ -209,6 +210,16 @@ def _zip_bomb() -> bytes:
             else:
                 dst.writestr(info, src.read(info.filename))
     return out.getvalue()
+
+
+@pytest.mark.parametrize("member, xml", rf.HOSTILE_PARTS.values(), ids=rf.HOSTILE_PARTS)
+def test_xml_entities_in_an_applicants_workbook_are_refused(member, xml):
+    """The roster's hostile parts (billion laughs, an external entity) inside an applicants form."""
+    data = rf.replace_member(af.filled([af.met_senior(0), af.met_senior(1)]), member, xml)
+    report = check_applicants(data, "核对表.xlsx", annotate=True)
+    assert (report["fatal"]["code"], report["fatal"]["detected"]) == ("damaged", "unsafe_xml")
+    assert report["rows"] == [] and report["annotated_xlsx"] is None
+    assert "passwd" not in json.dumps(report, default=str) and "root:" not in json.dumps(report, default=str)
 
 
 def _no_header() -> bytes:

@@ -85,9 +85,8 @@ def roster_inputs() -> list[tuple[str, str, bytes]]:
                office.as_csv(planted).decode("utf-8").replace(",", "\t").encode("utf-16"))]
     for param in test_roster.WRONG_FILES:
         items.append((f"roster:{param.id}", "upload.bin", param.values[0]))
-    for param in test_roster.HOSTILE_XML:
-        member, xml = param.values
-        items.append((f"roster:{param.id}", "花名册.xlsx", rf.replace_member(planted, member, xml)))
+    for name, (member, xml) in rf.HOSTILE_PARTS.items():
+        items.append((f"roster:{name}", "花名册.xlsx", rf.replace_member(planted, member, xml)))
     return items
 
 

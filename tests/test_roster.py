@@ -504,27 +504,8 @@ def test_too_many_members_is_refused(monkeypatch):
     assert report["fatal"]["code"] == "zip_bomb"
 
 
-SHEET_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-
-
-def billion_laughs(root: bytes) -> bytes:
-    entities = b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"lol") * 10)
-                        for i in range(1, 10))
-    return b'<?xml version="1.0"?><!DOCTYPE lolz [' + entities + b"]>" + root.replace(b"BOMB", b"&lol9;")
-
-
 # The sheet is read with iterparse, styles with fromstring: both go through defusedxml.
-HOSTILE_XML = [
-    pytest.param("xl/worksheets/sheet1.xml",
-                 billion_laughs(b"<worksheet " + SHEET_NS + b'><sheetData><row r="1"><c r="A1" t="inlineStr">'
-                                b"<is><t>BOMB</t></is></c></row></sheetData></worksheet>"), id="laughs-in-sheet"),
-    pytest.param("xl/styles.xml", billion_laughs(b"<styleSheet " + SHEET_NS + b"><numFmts><numFmt numFmtId=\"200\" "
-                                                 b'formatCode="BOMB"/></numFmts></styleSheet>'), id="laughs-in-styles"),
-    pytest.param("xl/worksheets/sheet1.xml",
-                 b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><worksheet '
-                 + SHEET_NS + b'><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&e;</t></is></c></row>'
-                 b"</sheetData></worksheet>", id="external-entity"),
-]
+HOSTILE_XML = [pytest.param(member, xml, id=name) for name, (member, xml) in rf.HOSTILE_PARTS.items()]
 
 
 @pytest.mark.parametrize("member, xml", HOSTILE_XML)
