@@ -77,6 +77,12 @@ def roster_inputs() -> list[tuple[str, str, bytes]]:
              ("roster:clean-300", "花名册.xlsx", rf.custom(rf.people(300)))]
     for name in ISSUE_15_FIXTURES:
         items.append((f"roster:{name}", "花名册.xlsx", ISSUE_15_FIXTURES[name]()))
+    # The rosters clerks really make (issue 15), and the two that once hung, smaller.
+    for name, make in rf.CLERK_EXAMPLES.items():
+        if name not in ISSUE_15_FIXTURES and name != "over-formatted":
+            items.append((f"roster:clerks-{name}", "花名册.xlsx", make()))
+    items += [("roster:merged-heavy-1500", "花名册.xlsx", rf.merged_heavy(1500)),
+              ("roster:style-bloated-50000", "花名册.xlsx", rf.style_bloated_roster(60, 50_000))]
     # The formats clerks have (rules_py/roster/file_formats.py): .xls read by xlrd, CSV in GBK and UTF-8.
     items += [("roster:planted-xls", "单位花名册.xls", office.convert(planted, office.XLS)),
               ("roster:planted-csv-gbk", "单位花名册.csv", office.as_csv(planted, "gbk")),
