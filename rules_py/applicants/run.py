@@ -12,8 +12,8 @@ from rules_py.applicants.annotate import OWN_HEADERS, SETTLED, annotate, explana
 from rules_py.applicants.checks import ApplicantChecker
 from rules_py.forms import Form, form_by_id
 from rules_py.notice import Notice, load_notice
-from rules_py.roster import bounds
-from rules_py.roster.archive import as_bytes, inspect_archive
+from rules_py.roster import bounds, empty_rows
+from rules_py.roster.archive import as_bytes, inspect_archive, lacks_note
 from rules_py.roster.checks import text_keys
 from rules_py.roster.codes import ANNOTATION_ERROR, ERROR, WARNING, Fatal, fatal_dict, note
 from rules_py.roster.file_formats import readable_workbook, source_note
@@ -63,6 +63,7 @@ def check_applicants(data, filename: str = DEFAULT_FILENAME, *, annotate: bool =
         readable = readable_workbook(data, filename)  # .xls, .et and CSV as the roster check reads them
         data = readable.xlsx
         inspect_archive(data, filename)
+        data, stripped_rows = empty_rows.strip_empty_rows(data)
         table = read_tables(data, form, on_progress, max_rows=MAX_ROWS).tables[0]  # the main sheet only, for now
         table.unknown_headers = [h for h in table.unknown_headers if h not in OWN_HEADERS]
         checker = ApplicantChecker(notice, form, table)
@@ -79,6 +80,8 @@ def check_applicants(data, filename: str = DEFAULT_FILENAME, *, annotate: bool =
                   notes=checker.notes, source_format=readable.source)
     if readable.converted:
         report["notes"].append(note("converted", source_note(readable), source_format=readable.source))
+    if stripped_rows:
+        report["notes"] += [empty_rows.skipped_note(stripped_rows), lacks_note(empty_rows.copy_lacks(stripped_rows))]
     _fill_rows(report, checker, problems, notice)
     if not annotate:
         return report
@@ -93,7 +96,7 @@ def annotate_report(data, report: dict, *, notice: Notice | str | None = None) -
         return None
     try:
         notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice(report.get("notice"))
-        workbook = readable_workbook(as_bytes(data), report.get("file") or "").xlsx
+        workbook = empty_rows.strip_empty_rows(readable_workbook(as_bytes(data), report.get("file") or "").xlsx)[0]
         return annotate(workbook, report, notice, form_by_id(notice, APPLICANTS_FORM).for_reading())
     except Exception:  # noqa: BLE001 -- the promise is: never a traceback
         report["annotation_error"] = ANNOTATION_ERROR

@@ -14,8 +14,8 @@ from openpyxl.utils import get_column_letter
 
 from rules_py.forms import form_by_id
 from rules_py.notice import Notice, load_notice
-from rules_py.roster import bounds
-from rules_py.roster.archive import as_bytes, copy_lacks, inspect_archive
+from rules_py.roster import bounds, empty_rows
+from rules_py.roster.archive import as_bytes, copy_lacks, inspect_archive, lacks_note
 from rules_py.roster.checks import Checker, text_keys
 from rules_py.roster.codes import ANNOTATION_ERROR, ERROR, WARNING, Fatal, fatal_dict, note
 from rules_py.roster.file_formats import readable_workbook, source_lacks, source_note
@@ -69,7 +69,7 @@ def annotate_report(data: bytes, report: dict, *, notice: Notice | str | None = 
         from rules_py.roster.annotate import annotate  # the writer loads only when a copy is made
 
         notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice(report.get("notice"))
-        workbook = readable_workbook(as_bytes(data), report.get("file") or "").xlsx
+        workbook = empty_rows.strip_empty_rows(readable_workbook(as_bytes(data), report.get("file") or "").xlsx)[0]
         return annotate(slim_styles(workbook)[0], report, notice, form_by_id(notice, form_id))
     except Exception:  # noqa: BLE001 -- the promise is: never a traceback
         report["annotation_error"] = ANNOTATION_ERROR
@@ -107,6 +107,7 @@ def run(data, filename, notice, annotate, on_progress,
         readable = readable_workbook(data, filename)
         data = readable.xlsx
         parts = inspect_archive(data, filename)
+        data, stripped_rows = empty_rows.strip_empty_rows(data)
         data, unused_styles = slim_styles(data)
         found = read_tables(data, form, on_progress)
         checkers = [Checker(notice, form, table, several=len(found.tables) > 1) for table in found.tables]
@@ -123,15 +124,16 @@ def run(data, filename, notice, annotate, on_progress,
     _describe_tables(report, found)
     _summarise(report, problems)
     report["notes"] = [note for checker in checkers for note in checker.notes] + _sheet_notes(found)
+    if stripped_rows:
+        report["notes"].append(empty_rows.skipped_note(stripped_rows))
     report["source_format"] = readable.source
     if readable.converted:
         report["notes"].append(note("converted", source_note(readable), source_format=readable.source))
-    lacks = source_lacks(readable) + copy_lacks(parts) + ([("unused_styles", f"没有单元格使用的 {unused_styles} 个单元格样式")]
-                                 if unused_styles else [])
+    lacks = (source_lacks(readable) + copy_lacks(parts) + empty_rows.copy_lacks(stripped_rows)
+             + ([("unused_styles", f"没有单元格使用的 {unused_styles} 个单元格样式")] if unused_styles else []))
     report["annotation_lacks"] = dict(lacks)
     if lacks:
-        report["notes"].append(note("copy_lacks", f"标注版工作簿中不会有原文件的{'、'.join(label for _, label in lacks)}"
-                                    "；请以标注版为指引，在原文件上修改。", kinds=[k for k, _ in lacks]))
+        report["notes"].append(lacks_note(lacks))
     if not annotate:
         return report, None, data
     return report, annotate_report(data, report, notice=notice, form_id=form_id), data

@@ -1,0 +1,166 @@
+"""Strip the rows that hold nothing from an over-formatted sheet, before openpyxl parses.
+
+A border or fill given to whole rows is stored by Excel as one ``<row>`` per row down to row
+1,048,576: 60 MB of XML in a 3 MB file, more than the check inflates (bounds.MAX_UNPACKED_BYTES).
+Each worksheet part over bounds.STRIP_ROWS_ABOVE_BYTES is inflated chunk by chunk (never whole;
+the archive stage capped the declared sizes at bounds.MAX_FORMATTED_BYTES) and written back
+without the rows none of whose cells holds a value or a formula. Every kept row keeps its number
+(``r``), so the check reads the same cells at the same places; merged ranges, data validations and
+conditional formats (after the rows) are copied as they are. What remains must fit the ordinary
+limit, else the plain over-formatted refusal stays. The marked copy is made from the stripped
+workbook: the report says it lacks those rows' formatting.
+
+A part this cannot read safely as plain rows (rows without numbers, comments or CDATA among them,
+a namespace prefix, a row longer than MAX_ROW_BYTES) is left as it is.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+
+from rules_py.roster import bounds
+from rules_py.roster.archive import READ_ERRORS, damaged, over_formatted
+from rules_py.roster.codes import note
+
+_CHUNK = 1 << 20
+MAX_ROW_BYTES = 16 << 20  # a longer row (no spreadsheet writes one) leaves its part as it is
+
+# A row whose cells (if any) are empty: self-closing, or opened and closed with nothing inside.
+_EMPTY_ROW = re.compile(rb'<row\b[^>]*(?:/>|>(?:\s*<c\b[^>]*(?:/>|>\s*</c>))*\s*</row>)\s*')
+# What the rows must not hold: a row whose number does not come first as Excel and WPS write it
+# (openpyxl numbers a row without one after the row before it, so removing rows would move it),
+# a comment, CDATA or processing instruction.
+_UNUSUAL = re.compile(rb'<(?:!|\?|row(?! r="))')
+_SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
+_SHEET_DATA_END = b"</sheetData>"
+
+
+class _LeaveAsIs(Exception):
+    """The part is not plain rows as Excel and WPS write them: strip nothing."""
+
+
+class _TooLarge(Exception):
+    """What remains after stripping is still over the limit."""
+
+
+def strip_empty_rows(data: bytes) -> tuple[bytes, int]:
+    """``(workbook bytes, empty rows removed)``; ``data`` itself when no worksheet part is over
+    the threshold or none of its rows is empty. Raises Fatal "too_large" (over-formatted) when the
+    workbook still inflates past the limit, Fatal "damaged" when a part cannot be inflated."""
+    declared = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            declared = sum(info.file_size for info in infos)
+            big = {info.filename for info in infos
+                   if _is_worksheet(info.filename) and info.file_size > bounds.STRIP_ROWS_ABOVE_BYTES}
+            stripped, removed = _rewrite(archive, infos, big) if big else (data, 0)
+    except READ_ERRORS as error:
+        raise damaged(error) from None
+    except _TooLarge:
+        raise over_formatted(declared) from None
+    if removed:
+        return stripped, removed
+    if declared > bounds.MAX_UNPACKED_BYTES:
+        raise over_formatted(declared)
+    return data, 0
+
+
+def skipped_note(removed: int) -> dict:
+    """The report's note on the rows stripped (``removed`` > 0)."""
+    return note("empty_rows_skipped", f"表中有 {removed} 行只设置了格式（边框、底色、行高等）、没有填写任何内容"
+                "（常见于整行设置格式直到表格最末行），检查时跳过了这些行，不影响检查结果。", rows=removed)
+
+
+def copy_lacks(removed: int) -> list[tuple[str, str]]:
+    """``(key, Chinese name)`` of what the marked copy, made from the stripped workbook, lacks."""
+    return [("empty_rows", f"空行的格式（边框、底色、行高等，共 {removed} 行）")] if removed else []
+
+
+def _is_worksheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml") and "/_rels/" not in name
+
+
+def _rewrite(archive: zipfile.ZipFile, infos, to_strip: set[str]) -> tuple[bytes | None, int]:
+    """The archive with the empty rows of the parts ``to_strip`` removed, and how many; (None, 0)
+    when a part is left as it is (then the declared sizes decide)."""
+    room = bounds.MAX_UNPACKED_BYTES - sum(info.file_size for info in infos if info.filename not in to_strip)
+    if room < 0:
+        raise _TooLarge
+    out = io.BytesIO()
+    removed = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
+        for info in infos:
+            with archive.open(info) as source, copy.open(info.filename, "w") as sink:
+                if info.filename in to_strip:
+                    try:
+                        kept, count = _strip_part(source, sink, room)
+                    except _LeaveAsIs:
+                        return None, 0
+                    room, removed = room - kept, removed + count
+                else:
+                    shutil.copyfileobj(source, sink, _CHUNK)
+    return out.getvalue(), removed
+
+
+def _strip_part(source, sink, room: int) -> tuple[int, int]:
+    """Copy the sheet part ``source`` to ``sink`` without its empty rows: ``(bytes written, rows
+    removed)``. Gives up (_TooLarge) once more than ``room`` bytes are kept."""
+    writer = _Writer(sink, room)
+    pending = _copy_to_sheet_data(source, writer)
+    removed = 0
+    while True:
+        chunk = source.read(_CHUNK)
+        pending += chunk
+        end = pending.find(_SHEET_DATA_END)
+        if end >= 0:
+            cut = end
+        elif chunk:
+            cut = pending.rfind(b"<row")
+            if cut <= 0:
+                if len(pending) > MAX_ROW_BYTES:
+                    raise _LeaveAsIs
+                continue
+        else:
+            raise _LeaveAsIs  # the rows never end: a truncated part
+        rows = pending[:cut]
+        if _UNUSUAL.search(rows):
+            raise _LeaveAsIs
+        kept, count = _EMPTY_ROW.subn(b"", rows)
+        writer.write(kept)
+        removed += count
+        pending = pending[cut:]
+        if end >= 0:
+            break
+    writer.write(pending)
+    while chunk := source.read(_CHUNK):
+        writer.write(chunk)
+    return writer.written, removed
+
+
+def _copy_to_sheet_data(source, writer: "_Writer") -> bytes:
+    """Write the part up to its ``<sheetData>`` tag; return what was read after it."""
+    head = b""
+    while True:
+        chunk = source.read(_CHUNK)
+        head += chunk
+        found = _SHEET_DATA.search(head)
+        if found and not found.group(1):
+            writer.write(head[:found.end()])
+            return head[found.end():]
+        if found or not chunk or len(head) > MAX_ROW_BYTES:
+            raise _LeaveAsIs  # no rows at all (<sheetData/>), a prefixed or not a sheet
+
+
+class _Writer:
+    def __init__(self, sink, room: int):
+        self.sink, self.room, self.written = sink, room, 0
+
+    def write(self, data: bytes) -> None:
+        self.written += len(data)
+        if self.written > self.room:
+            raise _TooLarge
+        self.sink.write(data)
