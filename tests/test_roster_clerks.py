@@ -542,12 +542,112 @@ def test_six_thousand_merged_ranges_and_two_hundred_problems_mark_within_thirty_
     assert wb["Sheet1"][f"{rf.LETTER['sex']}2"].comment is not None  # the covered row's problem sits on the anchor
 
 
-def test_a_sheet_formatted_to_its_last_row_is_no_zip_bomb():
-    data = rf.formatted_to_the_last_row(rf.custom(rf.people(3)))
+def _problems(report):
+    return [(p["code"], p["cell"]) for p in report["problems"]]
+
+
+def test_a_sheet_formatted_to_its_last_row_is_read_as_its_people():
+    import time
+
+    data = rf.over_formatted_roster()
+    assert len(data) > 2 << 20  # as Excel saves it: 2.7 MB for 67 MB of rows
+    started = time.perf_counter()
     report = check_roster(data)
-    fatal = report["fatal"]
+    elapsed = time.perf_counter() - started  # 0.4 s measured; loose, the machine is shared
+    plain = check_roster(rf.two_problems_roster())
+    assert report["fatal"] is None and elapsed <= 15
+    assert _problems(report) == _problems(plain) == [("phone_format", f"{rf.LETTER['phone']}4"),
+                                                     ("id_checksum", f"{rf.LETTER['id_number']}9")]
+    assert report["rows_checked"] == plain["rows_checked"] == 20
+    [skipped] = notes_of(report, "empty_rows_skipped")
+    assert skipped["rows"] == 1_048_576 - 21 and f"{1_048_576 - 21} 行" in skipped["message"]
+    [lacks] = notes_of(report, "copy_lacks")
+    assert lacks["kinds"] == ["empty_rows"] and "空行的格式" in lacks["message"]
+    assert "empty_rows" in report["annotation_lacks"] and not notes_of(plain, "empty_rows_skipped")
+
+
+def test_the_marked_copy_of_an_over_formatted_sheet_marks_its_people_and_says_what_it_lacks():
+    import time
+
+    started = time.perf_counter()
+    report, wb = marked(rf.over_formatted_roster())
+    assert time.perf_counter() - started <= 20  # 0.6 s measured
+    ws = wb["Sheet1"]
+    assert ws[f"{rf.LETTER['phone']}4"].comment is not None and ws[f"{rf.LETTER['id_number']}9"].comment is not None
+    # The copy is made from the stripped workbook, which the report says (annotation_lacks).
+    assert ws.max_row == 21 and report["annotation_lacks"]["empty_rows"].startswith("空行的格式")
+
+
+def test_a_sheet_still_too_large_without_its_empty_rows_gets_the_plain_message():
+    # A formula filled down 600,000 rows: each row holds something, 57 MB remain.
+    data = rf.formatted_to_the_last_row(rf.two_problems_roster(), 600_000, filled=b'<c r="N{n}"><f>J{n}+K{n}</f></c>')
+    assert len(data) < 10 << 20
+    fatal = check_roster(data)["fatal"]
     assert fatal["code"] == "too_large" and fatal["detected"] == "over_formatted"
     assert "安全" not in fatal["message"] and "空行" in fatal["message"]
+
+
+def test_a_sheet_past_what_is_streamed_is_refused_before_inflating(monkeypatch):
+    import time
+
+    from rules_py.roster import bounds
+
+    monkeypatch.setattr(bounds, "MAX_FORMATTED_BYTES", 60 << 20)
+    started = time.perf_counter()
+    fatal = check_roster(rf.over_formatted_roster())["fatal"]
+    assert fatal["detected"] == "over_formatted" and time.perf_counter() - started <= 2
+
+
+def test_a_bomb_of_empty_rows_is_still_a_zip_bomb():
+    bomb = rf.formatted_to_the_last_row(rf.custom(rf.people(3)), 35_000, filled=b"<c/>" * 500)  # 70 MB
+    fatal = check_roster(bomb)["fatal"]
+    assert len(bomb) < 10 << 20 and fatal["code"] == "zip_bomb" and "安全" in fatal["message"]
+
+
+SHEET_OPEN = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              b'<dimension ref="A1:C9"/><sheetData>')
+SHEET_ROWS = {  # row number: (its XML, kept)
+    1: (b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>', True),
+    2: (b'<row r="2" s="1" customFormat="1"/>', False),
+    3: (b'<row r="3" ht="20" customHeight="1"><c r="A3" s="1"/><c r="B3" s="1"></c></row>', False),
+    4: (b'<row r="4"><c r="B4" s="1"/><c r="C4"><v>5</v></c></row>', True),
+    5: (b'<row r="5">\n  <c r="A5" s="1"/>\n</row>', False),
+    6: (b'<row r="6"><c r="A6"><f>C4*2</f></c></row>', True),
+    7: (b'<row r="7" hidden="1"/>', False),
+    8: (b'<row r="8"><c r="A8" t="s"/><c r="B8" t="shared"><f t="shared" si="0"/></c></row>', True),
+}
+SHEET_CLOSE = b'</sheetData><mergeCells count="1"><mergeCell ref="A2:A3"/></mergeCells></worksheet>'
+
+
+def _stripped_sheet(rows: bytes) -> tuple[bytes, int]:
+    import io
+    import zipfile
+
+    from rules_py.roster.empty_rows import strip_empty_rows
+
+    data, removed = strip_empty_rows(rf.replace_member(rf.custom(rf.people(1)), "xl/worksheets/sheet1.xml",
+                                                       SHEET_OPEN + rows + SHEET_CLOSE))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("xl/worksheets/sheet1.xml"), removed
+
+
+def test_only_rows_without_a_value_or_formula_are_stripped_and_nothing_after_them(monkeypatch):
+    from rules_py.roster import bounds
+
+    monkeypatch.setattr(bounds, "STRIP_ROWS_ABOVE_BYTES", 0)
+    sheet, removed = _stripped_sheet(b"".join(xml for xml, _ in SHEET_ROWS.values()))
+    kept = b"".join(xml for xml, keep in SHEET_ROWS.values() if keep)
+    assert sheet == SHEET_OPEN + kept + SHEET_CLOSE and removed == 4
+
+
+@pytest.mark.parametrize("unusual", [b'<row spans="1:3"/>', b'<row spans="1:3" r="9"/>', b"<!-- a comment -->"])
+def test_rows_that_are_not_as_excel_writes_them_are_left_as_they_are(monkeypatch, unusual):
+    # A row without its number first would move once the rows before it are gone.
+    from rules_py.roster import bounds
+
+    monkeypatch.setattr(bounds, "STRIP_ROWS_ABOVE_BYTES", 0)
+    rows = b"".join(xml for xml, _ in SHEET_ROWS.values()) + unusual
+    assert _stripped_sheet(rows) == (SHEET_OPEN + rows + SHEET_CLOSE, 0)
 
 
 def test_a_sheet_formatted_a_little_further_is_read():
