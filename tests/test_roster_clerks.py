@@ -566,6 +566,24 @@ def test_a_sheet_formatted_to_its_last_row_is_read_as_its_people():
     assert "empty_rows" in report["annotation_lacks"] and not notes_of(plain, "empty_rows_skipped")
 
 
+def test_the_empty_rows_are_streamed_out_never_inflated_whole():
+    import io
+    import tracemalloc
+    import zipfile
+
+    from rules_py.roster.empty_rows import strip_empty_rows
+
+    data = rf.over_formatted_roster()
+    tracemalloc.start()
+    stripped, removed = strip_empty_rows(data)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        inflated = archive.getinfo("xl/worksheets/sheet1.xml").file_size
+    assert inflated > 60 << 20 and peak < 24 << 20 and removed == 1_048_576 - 21  # 9.5 MB measured
+    assert len(stripped) < len(data) // 100
+
+
 def test_the_marked_copy_of_an_over_formatted_sheet_marks_its_people_and_says_what_it_lacks():
     import time
 
