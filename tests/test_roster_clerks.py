@@ -637,16 +637,23 @@ SHEET_ROWS = {  # row number: (its XML, kept)
 SHEET_CLOSE = b'</sheetData><mergeCells count="1"><mergeCell ref="A2:A3"/></mergeCells></worksheet>'
 
 
-def _stripped_sheet(rows: bytes) -> tuple[bytes, int]:
+def _stripped_sheet(rows: bytes, second: bytes | None = None) -> tuple[bytes, int] | tuple[bytes, bytes, int]:
+    """The first sheet (holding ``rows``) after stripping, and the rows removed; with ``second``
+    (rows for a second sheet), that sheet after stripping too."""
     import io
     import zipfile
 
     from rules_py.roster.empty_rows import strip_empty_rows
 
-    data, removed = strip_empty_rows(rf.replace_member(rf.custom(rf.people(1)), "xl/worksheets/sheet1.xml",
-                                                       SHEET_OPEN + rows + SHEET_CLOSE))
+    data = rf.custom(rf.people(1)) if second is None else rf.workbook_of({"一中": rf.custom(rf.people(1)),
+                                                                         "二中": rf.custom(rf.people(1))})
+    for name, sheet_rows in (("sheet1", rows), ("sheet2", second)):
+        if sheet_rows is not None:
+            data = rf.replace_member(data, f"xl/worksheets/{name}.xml", SHEET_OPEN + sheet_rows + SHEET_CLOSE)
+    data, removed = strip_empty_rows(data)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return archive.read("xl/worksheets/sheet1.xml"), removed
+        sheets = [archive.read(f"xl/worksheets/sheet{n}.xml") for n in ((1,) if second is None else (1, 2))]
+    return (*sheets, removed)
 
 
 def test_only_rows_without_a_value_or_formula_are_stripped_and_nothing_after_them(monkeypatch):
@@ -666,6 +673,10 @@ def test_rows_that_are_not_as_excel_writes_them_are_left_as_they_are(monkeypatch
     monkeypatch.setattr(bounds, "STRIP_ROWS_ABOVE_BYTES", 0)
     rows = b"".join(xml for xml, _ in SHEET_ROWS.values()) + unusual
     assert _stripped_sheet(rows) == (SHEET_OPEN + rows + SHEET_CLOSE, 0)
+    # Another sheet of the workbook loses its empty rows all the same.
+    kept = b"".join(xml for xml, keep in SHEET_ROWS.values() if keep)
+    assert _stripped_sheet(rows, second=b"".join(xml for xml, _ in SHEET_ROWS.values())) == (
+        SHEET_OPEN + rows + SHEET_CLOSE, SHEET_OPEN + kept + SHEET_CLOSE, 4)
 
 
 def test_a_sheet_formatted_a_little_further_is_read():

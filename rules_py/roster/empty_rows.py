@@ -57,7 +57,7 @@ def strip_empty_rows(data: bytes) -> tuple[bytes, int]:
             declared = sum(info.file_size for info in infos)
             big = {info.filename for info in infos
                    if _is_worksheet(info.filename) and info.file_size > bounds.STRIP_ROWS_ABOVE_BYTES}
-            stripped, removed = _rewrite(archive, infos, big) if big else (data, 0)
+            stripped, removed = _strip_parts(archive, infos, big) if big else (data, 0)
     except READ_ERRORS as error:
         raise damaged(error) from None
     except _TooLarge:
@@ -84,9 +84,20 @@ def _is_worksheet(name: str) -> bool:
     return name.startswith("xl/worksheets/") and name.endswith(".xml") and "/_rels/" not in name
 
 
-def _rewrite(archive: zipfile.ZipFile, infos, to_strip: set[str]) -> tuple[bytes | None, int]:
-    """The archive with the empty rows of the parts ``to_strip`` removed, and how many; (None, 0)
-    when a part is left as it is (then the declared sizes decide)."""
+def _strip_parts(archive: zipfile.ZipFile, infos, to_strip: set[str]) -> tuple[bytes | None, int]:
+    """The archive with the empty rows of the parts ``to_strip`` removed, and how many; a part that
+    is not plain rows is left as it is (the archive written again without trying it)."""
+    while to_strip:
+        try:
+            return _rewrite(archive, infos, to_strip)
+        except _LeaveAsIs as unusual:
+            to_strip = to_strip - {unusual.args[0]}
+    return None, 0
+
+
+def _rewrite(archive: zipfile.ZipFile, infos, to_strip: set[str]) -> tuple[bytes, int]:
+    """The archive with the empty rows of the parts ``to_strip`` removed, and how many. Raises
+    _LeaveAsIs(part name) for a part that is not plain rows."""
     room = bounds.MAX_UNPACKED_BYTES - sum(info.file_size for info in infos if info.filename not in to_strip)
     if room < 0:
         raise _TooLarge
@@ -99,7 +110,7 @@ def _rewrite(archive: zipfile.ZipFile, infos, to_strip: set[str]) -> tuple[bytes
                     try:
                         kept, count = _strip_part(source, sink, room)
                     except _LeaveAsIs:
-                        return None, 0
+                        raise _LeaveAsIs(info.filename) from None
                     room, removed = room - kept, removed + count
                 else:
                     shutil.copyfileobj(source, sink, _CHUNK)
