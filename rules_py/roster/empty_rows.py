@@ -121,8 +121,21 @@ def _strip_part(source, sink, room: int) -> tuple[int, int]:
     """Copy the sheet part ``source`` to ``sink`` without its empty rows: ``(bytes written, rows
     removed)``. Gives up (_TooLarge) once more than ``room`` bytes are kept."""
     writer = _Writer(sink, room)
-    pending = _copy_to_sheet_data(source, writer)
     removed = 0
+    for kind, piece in _pieces(source):
+        if kind == "rows":
+            piece, count = _EMPTY_ROW.subn(b"", piece)
+            removed += count
+        writer.write(piece)
+    return writer.written, removed
+
+
+def _pieces(source):
+    """The sheet part ``source`` read chunk by chunk, as ``("head", up to and with <sheetData>)``,
+    then ``("rows", whole rows)`` pieces, then ``("tail", the rest)`` pieces. Raises _LeaveAsIs
+    for a part that is not plain rows."""
+    head, pending = _split_at_sheet_data(source)
+    yield "head", head
     while True:
         chunk = source.read(_CHUNK)
         pending += chunk
@@ -137,31 +150,26 @@ def _strip_part(source, sink, room: int) -> tuple[int, int]:
                 continue
         else:
             raise _LeaveAsIs  # the rows never end: a truncated part
-        rows = pending[:cut]
-        if _UNUSUAL.search(rows):
+        if _UNUSUAL.search(pending, 0, cut):
             raise _LeaveAsIs
-        kept, count = _EMPTY_ROW.subn(b"", rows)
-        writer.write(kept)
-        removed += count
+        yield "rows", pending[:cut]
         pending = pending[cut:]
         if end >= 0:
             break
-    writer.write(pending)
+    yield "tail", pending
     while chunk := source.read(_CHUNK):
-        writer.write(chunk)
-    return writer.written, removed
+        yield "tail", chunk
 
 
-def _copy_to_sheet_data(source, writer: "_Writer") -> bytes:
-    """Write the part up to its ``<sheetData>`` tag; return what was read after it."""
+def _split_at_sheet_data(source) -> tuple[bytes, bytes]:
+    """The part up to and with its ``<sheetData>`` tag, and what was read after it."""
     head = b""
     while True:
         chunk = source.read(_CHUNK)
         head += chunk
         found = _SHEET_DATA.search(head)
         if found and not found.group(1):
-            writer.write(head[:found.end()])
-            return head[found.end():]
+            return head[:found.end()], head[found.end():]
         if found or not chunk or len(head) > MAX_ROW_BYTES:
             raise _LeaveAsIs  # no rows at all (<sheetData/>), a prefixed or not a sheet
 
