@@ -13,7 +13,7 @@ from rules_py.applicants.checks import ApplicantChecker
 from rules_py.forms import Form, form_by_id
 from rules_py.notice import Notice, load_notice
 from rules_py.roster import bounds, empty_rows
-from rules_py.roster.archive import as_bytes, inspect_archive, lacks_note
+from rules_py.roster.archive import as_bytes, inspect_archive
 from rules_py.roster.checks import text_keys
 from rules_py.roster.codes import ANNOTATION_ERROR, ERROR, WARNING, Fatal, fatal_dict, note
 from rules_py.roster.file_formats import readable_workbook, source_note
@@ -61,7 +61,7 @@ def check_applicants(data, filename: str = DEFAULT_FILENAME, *, annotate: bool =
         data = as_bytes(data)
         form = (form or form_by_id(notice, APPLICANTS_FORM)).for_reading()
         readable = readable_workbook(data, filename)  # .xls, .et and CSV as the roster check reads them
-        data = readable.xlsx
+        data = read = readable.xlsx  # what the marked copy is made from, its empty rows and all
         inspect_archive(data, filename)
         data, stripped_rows = empty_rows.strip_empty_rows(data)
         table = read_tables(data, form, on_progress, max_rows=MAX_ROWS).tables[0]  # the main sheet only, for now
@@ -81,11 +81,11 @@ def check_applicants(data, filename: str = DEFAULT_FILENAME, *, annotate: bool =
     if readable.converted:
         report["notes"].append(note("converted", source_note(readable), source_format=readable.source))
     if stripped_rows:
-        report["notes"] += [empty_rows.skipped_note(stripped_rows), lacks_note(empty_rows.copy_lacks(stripped_rows))]
+        report["notes"].append(empty_rows.skipped_note(stripped_rows))
     _fill_rows(report, checker, problems, notice)
     if not annotate:
         return report
-    return _with_annotation(report, annotate_report(data, report, notice=notice), annotate)
+    return _with_annotation(report, annotate_report(read, report, notice=notice), annotate)
 
 
 def annotate_report(data, report: dict, *, notice: Notice | str | None = None) -> bytes | None:
@@ -96,8 +96,9 @@ def annotate_report(data, report: dict, *, notice: Notice | str | None = None) -
         return None
     try:
         notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice(report.get("notice"))
-        workbook = empty_rows.strip_empty_rows(readable_workbook(as_bytes(data), report.get("file") or "").xlsx)[0]
-        return annotate(workbook, report, notice, form_by_id(notice, APPLICANTS_FORM).for_reading())
+        workbook = readable_workbook(as_bytes(data), report.get("file") or "").xlsx
+        form = form_by_id(notice, APPLICANTS_FORM).for_reading()
+        return empty_rows.keeping_empty_rows(workbook, lambda stripped: annotate(stripped, report, notice, form))
     except Exception:  # noqa: BLE001 -- the promise is: never a traceback
         report["annotation_error"] = ANNOTATION_ERROR
         return None

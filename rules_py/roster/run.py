@@ -69,8 +69,9 @@ def annotate_report(data: bytes, report: dict, *, notice: Notice | str | None = 
         from rules_py.roster.annotate import annotate  # the writer loads only when a copy is made
 
         notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice(report.get("notice"))
-        workbook = empty_rows.strip_empty_rows(readable_workbook(as_bytes(data), report.get("file") or "").xlsx)[0]
-        return annotate(slim_styles(workbook)[0], report, notice, form_by_id(notice, form_id))
+        workbook = readable_workbook(as_bytes(data), report.get("file") or "").xlsx
+        form = form_by_id(notice, form_id)
+        return empty_rows.keeping_empty_rows(workbook, lambda stripped: annotate(slim_styles(stripped)[0], report, notice, form))
     except Exception:  # noqa: BLE001 -- the promise is: never a traceback
         report["annotation_error"] = ANNOTATION_ERROR
         return None
@@ -105,10 +106,11 @@ def run(data, filename, notice, annotate, on_progress,
         data = as_bytes(data)
         form = form_by_id(notice, form_id)
         readable = readable_workbook(data, filename)
-        data = readable.xlsx
+        data = original = readable.xlsx
         parts = inspect_archive(data, filename)
         data, stripped_rows = empty_rows.strip_empty_rows(data)
         data, unused_styles = slim_styles(data)
+        read = original if stripped_rows else data  # the marked copy puts the stripped rows back from it
         found = read_tables(data, form, on_progress)
         checkers = [Checker(notice, form, table, several=len(found.tables) > 1) for table in found.tables]
         problems = [problem for checker in checkers for problem in checker.run()]
@@ -129,14 +131,14 @@ def run(data, filename, notice, annotate, on_progress,
     report["source_format"] = readable.source
     if readable.converted:
         report["notes"].append(note("converted", source_note(readable), source_format=readable.source))
-    lacks = (source_lacks(readable) + copy_lacks(parts) + empty_rows.copy_lacks(stripped_rows)
+    lacks = (source_lacks(readable) + copy_lacks(parts)
              + ([("unused_styles", f"没有单元格使用的 {unused_styles} 个单元格样式")] if unused_styles else []))
     report["annotation_lacks"] = dict(lacks)
     if lacks:
         report["notes"].append(lacks_note(lacks))
     if not annotate:
-        return report, None, data
-    return report, annotate_report(data, report, notice=notice, form_id=form_id), data
+        return report, None, read
+    return report, annotate_report(read, report, notice=notice, form_id=form_id), read
 
 
 def _describe_tables(report: dict, found) -> None:
