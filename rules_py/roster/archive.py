@@ -18,7 +18,7 @@ from defusedxml.common import DefusedXmlException
 from openpyxl import load_workbook
 
 from rules_py.roster import bounds
-from rules_py.roster.codes import Fatal, note
+from rules_py.roster.codes import Fatal
 
 def as_bytes(data) -> bytes:
     """The file's bytes from bytes, a buffer, or a Pyodide JsProxy of an ArrayBuffer / Uint8Array."""
@@ -223,9 +223,3 @@ def copy_lacks(names) -> list[tuple[str, str]]:
     the marked copy will not have."""
     return [(key, label) for key, prefix, label in LOST_PARTS if any(name.startswith(prefix) for name in names)]
 
-
-def lacks_note(lacks: list[tuple[str, str]]) -> dict:
-    """The report's note on what the marked copy will not have (``lacks`` from :func:`copy_lacks` and
-    the like, not empty)."""
-    return note("copy_lacks", f"标注版工作簿中不会有原文件的{'、'.join(label for _, label in lacks)}"
-                "；请以标注版为指引，在原文件上修改。", kinds=[key for key, _ in lacks])

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from rules_py.forms import form_by_id
 from rules_py.notice import Notice, load_notice
 from rules_py.roster import bounds, empty_rows
-from rules_py.roster.archive import as_bytes, copy_lacks, inspect_archive, lacks_note
+from rules_py.roster.archive import as_bytes, copy_lacks, inspect_archive
 from rules_py.roster.checks import Checker, text_keys
 from rules_py.roster.codes import ANNOTATION_ERROR, ERROR, WARNING, Fatal, fatal_dict, note
 from rules_py.roster.file_formats import readable_workbook, source_lacks, source_note
@@ -131,11 +131,12 @@ def run(data, filename, notice, annotate, on_progress,
     report["source_format"] = readable.source
     if readable.converted:
         report["notes"].append(note("converted", source_note(readable), source_format=readable.source))
-    lacks = (source_lacks(readable) + copy_lacks(parts)
-             + ([("unused_styles", f"没有单元格使用的 {unused_styles} 个单元格样式")] if unused_styles else []))
+    lacks = source_lacks(readable) + copy_lacks(parts) + ([("unused_styles", f"没有单元格使用的 {unused_styles} 个单元格样式")]
+                                 if unused_styles else [])
     report["annotation_lacks"] = dict(lacks)
     if lacks:
-        report["notes"].append(lacks_note(lacks))
+        report["notes"].append(note("copy_lacks", f"标注版工作簿中不会有原文件的{'、'.join(label for _, label in lacks)}"
+                                    "；请以标注版为指引，在原文件上修改。", kinds=[k for k, _ in lacks]))
     if not annotate:
         return report, None, read
     return report, annotate_report(read, report, notice=notice, form_id=form_id), read
