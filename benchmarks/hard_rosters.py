@@ -4,6 +4,8 @@
              the marked copy once took 7 minutes, each problem cell scanning every range
     styles   200 people, 50,000 named cell styles no cell uses, one problem
              (roster_factory.style_bloated_roster): the check once took 18 s, the marked copy 216 s
+    formatted 20 people, every row down to 1,048,576 formatted, two problems
+             (roster_factory.over_formatted_roster): once refused as too large to read
 
 For each file, run by run in a rotating order: the check and the marked copy on the CLI (a new
 process each: ``python -m rules_py roster FILE --json [--annotate OUT --force]``) and in the
@@ -22,7 +24,8 @@ from benchmarks.rosters import _run
 from testkit import roster_factory
 
 # name → (builder, people in it); the budgets (CLI) are the issue's
-FILES = {"merged": (roster_factory.merged_heavy, 4000), "styles": (roster_factory.style_bloated_roster, 200)}
+FILES = {"merged": (roster_factory.merged_heavy, 4000), "styles": (roster_factory.style_bloated_roster, 200),
+         "formatted": (roster_factory.over_formatted_roster, 20)}
 CLI_BUDGETS_MS = {("merged", "cli_marked"): 30_000, ("styles", "cli_check"): 10_000}
 MAX_RUNS = 3  # each figure of these files takes seconds to a minute
 

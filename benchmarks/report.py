@@ -231,7 +231,8 @@ def roster_lines(r: dict) -> list[str]:
 
 
 HARD_ROSTERS = {"merged": "4,000 rows, 6,000 merged ranges, 200 problems",
-                "styles": "200 rows, 50,000 named cell styles, 1 problem"}
+                "styles": "200 rows, 50,000 named cell styles, 1 problem",
+                "formatted": "20 rows, every row to 1,048,576 formatted, 2 problems"}
 HARD_TOOLS = {"cli_check": "CLI, check", "cli_marked": "CLI, check + marked copy",
               "browser_check": "browser, check", "browser_marked": "browser, check + marked copy"}
 
@@ -425,9 +426,10 @@ def markdown(r: dict) -> str:
         "",
         "## Rosters that once hung",
         "",
-        "Two files built the way the slow ones of issue 15 were (`benchmarks/hard_rosters.py`): many merged "
-        "ranges with problem cells under them (the marked copy once took 7 minutes), and a copy-pasted "
-        "template's pile of unused named cell styles (the check once took 18 s). The CLI figures are new "
+        "Three files built the way the slow ones of issue 15 were (`benchmarks/hard_rosters.py`): many merged "
+        "ranges with problem cells under them (the marked copy once took 7 minutes), a copy-pasted "
+        "template's pile of unused named cell styles (the check once took 18 s), and a sheet formatted down to "
+        "row 1,048,576 (once refused as too large to read). The CLI figures are new "
         "processes (`python -m rules_py roster FILE --json`, with `--annotate OUT --force` for the marked copy); "
         "the browser figures are `window.selfCheck.checkRoster(bytes, {annotate})` on the roster page once "
         "prepared, timed in the page. All four are interleaved run by run.",

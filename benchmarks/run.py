@@ -20,7 +20,8 @@ The steps, in order (each a function below; ``--steps`` picks some, e.g. while w
     rosters         checkRoster() on the roster page, our CLI and frictionless on the same files,
                     interleaved run by run (rosters.py, roster_browser.py)
     memory          the worker's memory for each roster size and the tab's peak (memory.py)
-    hard_rosters    the rosters that once hung (6,000 merged ranges; 50,000 named styles): check and
+    hard_rosters    the rosters that once hung or were refused (6,000 merged ranges; 50,000 named
+                    styles; every row to 1,048,576 formatted): check and
                     marked copy on the CLI and on the roster page (hard_rosters.py)
     applicants      500 title applicants: checkApplicants() on the applicants page and our CLI,
                     interleaved run by run (applicants.py)

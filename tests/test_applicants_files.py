@@ -253,6 +253,21 @@ def test_hostile_files_are_refused_in_chinese(name, data, code):
         assert "附件2" not in report["fatal"]["message"] and "申报人员学时核对表" in report["fatal"]["message"]
 
 
+def test_a_sheet_formatted_to_its_last_row_is_read_and_its_copy_keeps_the_rows():
+    from testkit.roster_factory import formatted_to_the_last_row
+
+    rows = [af.met_senior(0), af.met_senior(1, 申报类别="副高")]
+    plain = check_applicants(af.filled(rows))
+    data = formatted_to_the_last_row(af.filled(rows))
+    report = check_applicants(data, annotate=True)
+    assert report["fatal"] is None and [row["status"] for row in report["rows"]] == [row["status"] for row in plain["rows"]]
+    assert report["problems"] == plain["problems"] and len(report["rows"]) == 2
+    [skipped] = [note for note in report["notes"] if note not in plain["notes"]]
+    assert skipped["code"] == "empty_rows_skipped" and skipped["rows"] > 1_000_000
+    with zipfile.ZipFile(io.BytesIO(report["annotated_xlsx"])) as archive:  # the copy keeps the formatted rows
+        assert max(archive.getinfo(name).file_size for name in archive.namelist()) > 60 << 20
+
+
 # -- the marked workbook ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

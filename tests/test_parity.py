@@ -64,6 +64,7 @@ ISSUE_15_FIXTURES = {
     "clerks-own-marks": rf.clerks_own_marks,
     "marked-then-fixed": rf.marked_then_fixed,
     "formatted-cells": rf.formatted_cells,
+    "over-formatted": rf.over_formatted_roster,
 }
 
 

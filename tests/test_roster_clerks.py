@@ -542,12 +542,202 @@ def test_six_thousand_merged_ranges_and_two_hundred_problems_mark_within_thirty_
     assert wb["Sheet1"][f"{rf.LETTER['sex']}2"].comment is not None  # the covered row's problem sits on the anchor
 
 
-def test_a_sheet_formatted_to_its_last_row_is_no_zip_bomb():
-    data = rf.formatted_to_the_last_row(rf.custom(rf.people(3)))
+def _problems(report):
+    return [(p["code"], p["cell"]) for p in report["problems"]]
+
+
+def test_a_sheet_formatted_to_its_last_row_is_read_as_its_people():
+    import time
+
+    data = rf.over_formatted_roster()
+    assert len(data) > 2 << 20  # as Excel saves it: 2.7 MB for 67 MB of rows
+    started = time.perf_counter()
     report = check_roster(data)
-    fatal = report["fatal"]
+    elapsed = time.perf_counter() - started  # 0.4 s measured; loose, the machine is shared
+    plain = check_roster(rf.two_problems_roster())
+    assert report["fatal"] is None and elapsed <= 15
+    assert _problems(report) == _problems(plain) == [("phone_format", f"{rf.LETTER['phone']}4"),
+                                                     ("id_checksum", f"{rf.LETTER['id_number']}9")]
+    assert report["rows_checked"] == plain["rows_checked"] == 20
+    [skipped] = notes_of(report, "empty_rows_skipped")
+    assert skipped["rows"] == 1_048_576 - 21 and f"{1_048_576 - 21} 行" in skipped["message"]
+    assert not notes_of(plain, "empty_rows_skipped")
+    assert not notes_of(report, "copy_lacks") and report["annotation_lacks"] == {}  # the copy keeps them
+
+
+def test_the_empty_rows_are_streamed_out_never_inflated_whole():
+    import io
+    import tracemalloc
+    import zipfile
+
+    from rules_py.roster.empty_rows import strip_empty_rows
+
+    data = rf.over_formatted_roster()
+    tracemalloc.start()
+    stripped, removed = strip_empty_rows(data)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        inflated = archive.getinfo("xl/worksheets/sheet1.xml").file_size
+    assert inflated > 60 << 20 and peak < 24 << 20 and removed == 1_048_576 - 21  # 9.5 MB measured
+    assert len(stripped) < len(data) // 100
+
+
+def _sheet_rows(xlsx: bytes, part: str) -> list[bytes]:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
+        return re.findall(rb"<row\b[^>]*?(?:/>|>.*?</row>)", archive.read(part), re.S)
+
+
+def _cell_format(xlsx: bytes, index: int) -> tuple:
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(xlsx), read_only=True)
+    style = wb._cell_styles[index]
+    return wb._fonts[style.fontId], wb._fills[style.fillId], wb._borders[style.borderId], style.numFmtId
+
+
+def test_the_marked_copy_of_an_over_formatted_sheet_keeps_every_formatted_row():
+    import time
+
+    data = rf.over_formatted_roster()
+    started = time.perf_counter()
+    report = check_roster(data, annotate=True)
+    assert time.perf_counter() - started <= 30  # 1.3 s measured
+    copy = report["annotated_xlsx"]
+    assert len(copy) < 4 << 20
+    original_rows, copy_rows = _sheet_rows(data, "xl/worksheets/sheet1.xml"), _sheet_rows(copy, "xl/worksheets/sheet2.xml")
+    assert len(copy_rows) == len(original_rows) == 1_048_576
+    assert copy_rows[21:] == original_rows[21:]  # below the people: byte for byte, in order
+    assert b'<row r="22" spans="1:13" s="1" customFormat="1" ht="14.25"><c r="A22" s="1"/>' in copy_rows[21]
+    assert _cell_format(copy, 1) == _cell_format(data, 1)  # s="1" is still the clerk's thin border
+    again = check_roster(copy)  # and the copy checks as the original did
+    assert _problems(again) == _problems(report) and notes_of(again, "empty_rows_skipped")
+
+
+def test_rows_put_back_keep_their_namespaces_and_the_marks_among_them(monkeypatch):
+    from rules_py.roster import bounds
+
+    monkeypatch.setattr(bounds, "STRIP_ROWS_ABOVE_BYTES", 0)
+    rows = rf.people(6)
+    rows[1]["phone"] = "bad"  # moved to row 4, between the formatted empty rows 3 and 5
+    data = rf.replace_member(rf.custom(rows), "xl/worksheets/sheet1.xml", _with_empty_rows_between(rf.custom(rows)))
+    report, wb = marked(data)
+    assert [p["cell"] for p in report["problems"]] == [f"{rf.LETTER['phone']}4"] and notes_of(report, "empty_rows_skipped")
+    ws = wb["Sheet1"]
+    assert ws.row_dimensions[3].height == 30 and ws.row_dimensions[5].hidden and ws[f"{rf.LETTER['phone']}4"].comment
+    assert [row[0].value for row in ws.iter_rows(min_row=2, max_row=8)] == [1, None, 2, None, 3, 4, 5]
+
+
+def _with_empty_rows_between(xlsx: bytes) -> bytes:
+    """The roster's sheet part with its people moved apart by two formatted empty rows (3 and 5),
+    written with Excel's x14ac:dyDescent (declared on the root, as Excel does)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    numbers = iter([1, 2, 4, 6, 7, 8, 9, 10])
+
+    def renumber(row: re.Match) -> bytes:
+        new = next(numbers)
+        return re.sub(rb'(r="[A-Z]*)%d"' % int(row.group(1)), rb'\g<1>%d"' % new, row.group(0))
+
+    sheet = re.sub(rb'<row r="([0-9]+)".*?</row>', renumber, sheet, flags=re.S)
+    empty = {3: b'<row r="3" ht="30" customHeight="1" x14ac:dyDescent="0.25"/>',
+             5: b'<row r="5" hidden="1" x14ac:dyDescent="0.25"><c r="A5" s="0"/></row>'}
+    for number, row in empty.items():
+        at = sheet.index(b'<row r="%d"' % (number + 1))
+        sheet = sheet[:at] + row + sheet[at:]
+    return sheet.replace(b"<worksheet ", b'<worksheet xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+                         b'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" mc:Ignorable="x14ac" ', 1)
+
+
+def test_a_sheet_still_too_large_without_its_empty_rows_gets_the_plain_message():
+    # A formula filled down 600,000 rows: each row holds something, 57 MB remain.
+    data = rf.formatted_to_the_last_row(rf.two_problems_roster(), 600_000, filled=b'<c r="N{n}"><f>J{n}+K{n}</f></c>')
+    assert len(data) < 10 << 20
+    fatal = check_roster(data)["fatal"]
     assert fatal["code"] == "too_large" and fatal["detected"] == "over_formatted"
     assert "安全" not in fatal["message"] and "空行" in fatal["message"]
+
+
+def test_a_sheet_past_what_is_streamed_is_refused_before_inflating(monkeypatch):
+    import time
+
+    from rules_py.roster import bounds
+
+    monkeypatch.setattr(bounds, "MAX_FORMATTED_BYTES", 60 << 20)
+    started = time.perf_counter()
+    fatal = check_roster(rf.over_formatted_roster())["fatal"]
+    assert fatal["detected"] == "over_formatted" and time.perf_counter() - started <= 2
+
+
+def test_a_bomb_of_empty_rows_is_still_a_zip_bomb():
+    bomb = rf.formatted_to_the_last_row(rf.custom(rf.people(3)), 35_000, filled=b"<c/>" * 500)  # 70 MB
+    fatal = check_roster(bomb)["fatal"]
+    assert len(bomb) < 10 << 20 and fatal["code"] == "zip_bomb" and "安全" in fatal["message"]
+
+
+SHEET_OPEN = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              b'<dimension ref="A1:C9"/><sheetData>')
+SHEET_ROWS = {  # row number: (its XML, kept)
+    1: (b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>', True),
+    2: (b'<row r="2" s="1" customFormat="1"/>', False),
+    3: (b'<row r="3" ht="20" customHeight="1"><c r="A3" s="1"/><c r="B3" s="1"></c></row>', False),
+    4: (b'<row r="4"><c r="B4" s="1"/><c r="C4"><v>5</v></c></row>', True),
+    5: (b'<row r="5">\n  <c r="A5" s="1"/>\n</row>', False),
+    6: (b'<row r="6"><c r="A6"><f>C4*2</f></c></row>', True),
+    7: (b'<row r="7" hidden="1"/>', False),
+    8: (b'<row r="8"><c r="A8" t="s"/><c r="B8" t="shared"><f t="shared" si="0"/></c></row>', True),
+}
+SHEET_CLOSE = b'</sheetData><mergeCells count="1"><mergeCell ref="A2:A3"/></mergeCells></worksheet>'
+
+
+def _stripped_sheet(rows: bytes, second: bytes | None = None) -> tuple[bytes, int] | tuple[bytes, bytes, int]:
+    """The first sheet (holding ``rows``) after stripping, and the rows removed; with ``second``
+    (rows for a second sheet), that sheet after stripping too."""
+    import io
+    import zipfile
+
+    from rules_py.roster.empty_rows import strip_empty_rows
+
+    data = rf.custom(rf.people(1)) if second is None else rf.workbook_of({"一中": rf.custom(rf.people(1)),
+                                                                         "二中": rf.custom(rf.people(1))})
+    for name, sheet_rows in (("sheet1", rows), ("sheet2", second)):
+        if sheet_rows is not None:
+            data = rf.replace_member(data, f"xl/worksheets/{name}.xml", SHEET_OPEN + sheet_rows + SHEET_CLOSE)
+    data, removed = strip_empty_rows(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [archive.read(f"xl/worksheets/sheet{n}.xml") for n in ((1,) if second is None else (1, 2))]
+    return (*sheets, removed)
+
+
+def test_only_rows_without_a_value_or_formula_are_stripped_and_nothing_after_them(monkeypatch):
+    from rules_py.roster import bounds
+
+    monkeypatch.setattr(bounds, "STRIP_ROWS_ABOVE_BYTES", 0)
+    sheet, removed = _stripped_sheet(b"".join(xml for xml, _ in SHEET_ROWS.values()))
+    kept = b"".join(xml for xml, keep in SHEET_ROWS.values() if keep)
+    assert sheet == SHEET_OPEN + kept + SHEET_CLOSE and removed == 4
+
+
+@pytest.mark.parametrize("unusual", [b'<row spans="1:3"/>', b'<row spans="1:3" r="9"/>', b"<!-- a comment -->"])
+def test_rows_that_are_not_as_excel_writes_them_are_left_as_they_are(monkeypatch, unusual):
+    # A row without its number first would move once the rows before it are gone.
+    from rules_py.roster import bounds
+
+    monkeypatch.setattr(bounds, "STRIP_ROWS_ABOVE_BYTES", 0)
+    rows = b"".join(xml for xml, _ in SHEET_ROWS.values()) + unusual
+    assert _stripped_sheet(rows) == (SHEET_OPEN + rows + SHEET_CLOSE, 0)
+    # Another sheet of the workbook loses its empty rows all the same.
+    kept = b"".join(xml for xml, keep in SHEET_ROWS.values() if keep)
+    assert _stripped_sheet(rows, second=b"".join(xml for xml, _ in SHEET_ROWS.values())) == (
+        SHEET_OPEN + rows + SHEET_CLOSE, SHEET_OPEN + kept + SHEET_CLOSE, 4)
 
 
 def test_a_sheet_formatted_a_little_further_is_read():

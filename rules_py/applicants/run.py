@@ -12,7 +12,7 @@ from rules_py.applicants.annotate import OWN_HEADERS, SETTLED, annotate, explana
 from rules_py.applicants.checks import ApplicantChecker
 from rules_py.forms import Form, form_by_id
 from rules_py.notice import Notice, load_notice
-from rules_py.roster import bounds
+from rules_py.roster import bounds, empty_rows
 from rules_py.roster.archive import as_bytes, inspect_archive
 from rules_py.roster.checks import text_keys
 from rules_py.roster.codes import ANNOTATION_ERROR, ERROR, WARNING, Fatal, fatal_dict, note
@@ -61,8 +61,9 @@ def check_applicants(data, filename: str = DEFAULT_FILENAME, *, annotate: bool =
         data = as_bytes(data)
         form = (form or form_by_id(notice, APPLICANTS_FORM)).for_reading()
         readable = readable_workbook(data, filename)  # .xls, .et and CSV as the roster check reads them
-        data = readable.xlsx
+        data = read = readable.xlsx  # what the marked copy is made from, its empty rows and all
         inspect_archive(data, filename)
+        data, stripped_rows = empty_rows.strip_empty_rows(data)
         table = read_tables(data, form, on_progress, max_rows=MAX_ROWS).tables[0]  # the main sheet only, for now
         table.unknown_headers = [h for h in table.unknown_headers if h not in OWN_HEADERS]
         checker = ApplicantChecker(notice, form, table)
@@ -79,10 +80,12 @@ def check_applicants(data, filename: str = DEFAULT_FILENAME, *, annotate: bool =
                   notes=checker.notes, source_format=readable.source)
     if readable.converted:
         report["notes"].append(note("converted", source_note(readable), source_format=readable.source))
+    if stripped_rows:
+        report["notes"].append(empty_rows.skipped_note(stripped_rows))
     _fill_rows(report, checker, problems, notice)
     if not annotate:
         return report
-    return _with_annotation(report, annotate_report(data, report, notice=notice), annotate)
+    return _with_annotation(report, annotate_report(read, report, notice=notice), annotate)
 
 
 def annotate_report(data, report: dict, *, notice: Notice | str | None = None) -> bytes | None:
@@ -94,7 +97,8 @@ def annotate_report(data, report: dict, *, notice: Notice | str | None = None) -
     try:
         notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice(report.get("notice"))
         workbook = readable_workbook(as_bytes(data), report.get("file") or "").xlsx
-        return annotate(workbook, report, notice, form_by_id(notice, APPLICANTS_FORM).for_reading())
+        form = form_by_id(notice, APPLICANTS_FORM).for_reading()
+        return empty_rows.keeping_empty_rows(workbook, lambda stripped: annotate(stripped, report, notice, form))
     except Exception:  # noqa: BLE001 -- the promise is: never a traceback
         report["annotation_error"] = ANNOTATION_ERROR
         return None

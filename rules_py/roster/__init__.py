@@ -12,6 +12,7 @@ The modules follow the check's stages, each usable with another form of the form
     codes           the problem, note and fatal codes (stable; the site lists them)
     file_formats    .xls, .et and CSV files read into an .xlsx in memory (told by content)
     archive         is this an .xlsx we may open (sniffing, zip-bomb and size guards)
+    empty_rows      the formatted empty rows of an over-formatted sheet, stripped before parsing
     slim            what the check does not need, stripped before parsing (named-style bloat)
     table           finding the header in every sheet, and the rows of people
     rows            which rows are not people (footers, 合计, 栏次, a repeated header …)

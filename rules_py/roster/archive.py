@@ -97,24 +97,33 @@ def _refuse_other_formats(data: bytes, filename: str) -> None:
 
 
 def _refuse_bombs(infos) -> None:
-    """Too many members, more declared bytes than we inflate, or encrypted members."""
+    """Too many members, a member inflating like a bomb, more declared bytes than we stream, or
+    encrypted members."""
     if len(infos) > bounds.MAX_ARCHIVE_MEMBERS:
         raise Fatal("zip_bomb", f"文件内部包含 {len(infos)} 个部件，超过上限 {bounds.MAX_ARCHIVE_MEMBERS}，为安全起见不予读取。"
                      "请在 Excel/WPS 中把花名册复制到新工作簿，另存为 .xlsx 后再检查。", detected="members")
     declared = sum(info.file_size for info in infos)
-    if declared > bounds.MAX_UNPACKED_BYTES and not _bomb_like(infos):
-        raise Fatal("too_large", f"文件里的表格带有大量格式（常见于整行、整列设置了边框或底色，一直到表格最末行），"
-                    f"解压后有 {declared / 1024 / 1024:.0f} MB，超过了本工具能读的 "
-                    f"{bounds.MAX_UNPACKED_BYTES // (1024 * 1024)} MB。请在 Excel/WPS 中选中人员下方的所有空行和右侧的空列，"
-                    "右键“删除”后保存，再检查；或把花名册复制到新工作簿另存为 .xlsx。", detected="over_formatted")
-    if declared > bounds.MAX_UNPACKED_BYTES:
+    if declared > bounds.MAX_UNPACKED_BYTES and _bomb_like(infos):
         raise Fatal("zip_bomb", f"文件解压后将有 {declared / 1024 / 1024:.0f} MB，超过上限 "
                      f"{bounds.MAX_UNPACKED_BYTES // (1024 * 1024)} MB，为安全起见不予读取。正常的花名册解压后通常不到 "
                      "10 MB；请确认文件来源，或把花名册复制到新工作簿另存为 .xlsx 后再检查。",
                      detected="unpacked_size")
+    # Up to MAX_FORMATTED_BYTES, empty_rows.py strips the formatted empty rows and holds what
+    # remains to MAX_UNPACKED_BYTES.
+    if declared > bounds.MAX_FORMATTED_BYTES:
+        raise over_formatted(declared)
     if any(info.flag_bits & 0x1 for info in infos):
         raise Fatal("not_xlsx", "文件内容已加密，本工具无法读取。请取消密码后另存为 .xlsx 再检查。",
                      detected="encrypted")
+
+
+def over_formatted(unpacked: int) -> Fatal:
+    """The plain refusal of a workbook that inflates past the limit because of its formatting, not
+    because it is a bomb."""
+    return Fatal("too_large", f"文件里的表格带有大量格式（常见于整行、整列设置了边框或底色，一直到表格最末行），"
+                 f"解压后有 {unpacked / 1024 / 1024:.0f} MB，超过了本工具能读的 "
+                 f"{bounds.MAX_UNPACKED_BYTES // (1024 * 1024)} MB。请在 Excel/WPS 中选中人员下方的所有空行和右侧的空列，"
+                 "右键“删除”后保存，再检查；或把花名册复制到新工作簿另存为 .xlsx。", detected="over_formatted")
 
 
 def _bomb_like(infos) -> bool:
@@ -213,3 +222,4 @@ def copy_lacks(names) -> list[tuple[str, str]]:
     """``(key, Chinese name)`` of each kind of content of the workbook (by its part ``names``) that
     the marked copy will not have."""
     return [(key, label) for key, prefix, label in LOST_PARTS if any(name.startswith(prefix) for name in names)]
+

@@ -10,6 +10,8 @@ from __future__ import annotations
 MAX_FILE_BYTES = 10 * 1024 * 1024        # the uploaded file
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024    # sum of the archive's declared member sizes
 MAX_ARCHIVE_MEMBERS = 2000
+MAX_FORMATTED_BYTES = 400 * 1024 * 1024  # declared bytes streamed to strip formatted empty rows (empty_rows.py)
+STRIP_ROWS_ABOVE_BYTES = 8 * 1024 * 1024  # a sheet part larger than this loses its empty rows before parsing
 BOMB_RATIO = 200                         # a part inflating more than this many times is a zip bomb
 MAX_ROWS = 10_000                        # filled rows (people) in one roster
 MAX_SHEET_ROWS = 100_000                 # rows read below the header, blank or not

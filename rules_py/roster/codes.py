@@ -117,6 +117,9 @@ NOTE_CODES: dict[str, dict[str, str]] = {
     "converted": {
         "severity": INFO, "title": "按数据读取的文件",
         "explanation": "旧版 .xls、WPS .et 和 CSV 文件按其中的数据检查，问题所在的行号、列号与原文件相同；标注版是新建的 .xlsx 工作簿。"},
+    "empty_rows_skipped": {
+        "severity": INFO, "title": "跳过的空行",
+        "explanation": "表中有大量只设置了格式（边框、底色等）而没有内容的行（常见于整行设置格式直到表格最末行），检查时跳过了这些行，不影响检查结果；标注版工作簿中这些行的格式照原样保留。"},
     "columns_unknown": {
         "severity": INFO, "title": "未检查的栏目",
         "explanation": "表头中有本工具不认识的栏目（如所学专业），这些列照原样保留，没有检查。"},

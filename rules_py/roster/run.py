@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from rules_py.forms import form_by_id
 from rules_py.notice import Notice, load_notice
-from rules_py.roster import bounds
+from rules_py.roster import bounds, empty_rows
 from rules_py.roster.archive import as_bytes, copy_lacks, inspect_archive
 from rules_py.roster.checks import Checker, text_keys
 from rules_py.roster.codes import ANNOTATION_ERROR, ERROR, WARNING, Fatal, fatal_dict, note
@@ -70,7 +70,8 @@ def annotate_report(data: bytes, report: dict, *, notice: Notice | str | None = 
 
         notice = load_notice(notice) if isinstance(notice, str) else notice or load_notice(report.get("notice"))
         workbook = readable_workbook(as_bytes(data), report.get("file") or "").xlsx
-        return annotate(slim_styles(workbook)[0], report, notice, form_by_id(notice, form_id))
+        form = form_by_id(notice, form_id)
+        return empty_rows.keeping_empty_rows(workbook, lambda stripped: annotate(slim_styles(stripped)[0], report, notice, form))
     except Exception:  # noqa: BLE001 -- the promise is: never a traceback
         report["annotation_error"] = ANNOTATION_ERROR
         return None
@@ -105,9 +106,11 @@ def run(data, filename, notice, annotate, on_progress,
         data = as_bytes(data)
         form = form_by_id(notice, form_id)
         readable = readable_workbook(data, filename)
-        data = readable.xlsx
+        data = original = readable.xlsx
         parts = inspect_archive(data, filename)
+        data, stripped_rows = empty_rows.strip_empty_rows(data)
         data, unused_styles = slim_styles(data)
+        read = original if stripped_rows else data  # the marked copy puts the stripped rows back from it
         found = read_tables(data, form, on_progress)
         checkers = [Checker(notice, form, table, several=len(found.tables) > 1) for table in found.tables]
         problems = [problem for checker in checkers for problem in checker.run()]
@@ -123,6 +126,8 @@ def run(data, filename, notice, annotate, on_progress,
     _describe_tables(report, found)
     _summarise(report, problems)
     report["notes"] = [note for checker in checkers for note in checker.notes] + _sheet_notes(found)
+    if stripped_rows:
+        report["notes"].append(empty_rows.skipped_note(stripped_rows))
     report["source_format"] = readable.source
     if readable.converted:
         report["notes"].append(note("converted", source_note(readable), source_format=readable.source))
@@ -133,8 +138,8 @@ def run(data, filename, notice, annotate, on_progress,
         report["notes"].append(note("copy_lacks", f"标注版工作簿中不会有原文件的{'、'.join(label for _, label in lacks)}"
                                     "；请以标注版为指引，在原文件上修改。", kinds=[k for k, _ in lacks]))
     if not annotate:
-        return report, None, data
-    return report, annotate_report(data, report, notice=notice, form_id=form_id), data
+        return report, None, read
+    return report, annotate_report(read, report, notice=notice, form_id=form_id), read
 
 
 def _describe_tables(report: dict, found) -> None:
