@@ -1,60 +1,22 @@
-"""WCAG 2.1 A/AA with axe-core (npm, pinned in package.json, injected from node_modules) on every page
+"""WCAG 2.1 A/AA with axe-core (a11y.py) on every page
 and on the states that only appear after an action — a self-check result, a field error, a roster
 report, an applicants report, the search dialog — in normal and 大字 mode, at 375 px and 1280 px: no serious or critical
 violation. And 适老化 in 大字 mode: text of at least 18 px, tap targets of at least 44 × 44 px.
-
-axe is added as an init script (run by the browser, not as an inline <script>), so the pages' CSP
-stays enforced while it runs.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from testkit import PHONE, ROOT, new_phone_context, screenshot, watch_console
-from test_pages import PAGES
-from test_applicants_page import ApplicantsPage
-from test_roster_page import RosterPage
-from test_search import DESKTOP, search
-from test_selfcheck import SelfCheck, fill_short_person
+from testkit import ROOT, watch_console, screenshot
+
+from a11y import WIDTHS, new_context, serious_violations
+from pages import PAGES, ApplicantsPage, RosterPage, SelfCheck, fill_short_person, search
 
 pytestmark = pytest.mark.browser
 
-AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-LARGE_TEXT_KEY = "songshan-ce.text-size"  # site_src/assets/js/text-size-early.js
 MIN_TEXT_PX = 18
 MIN_TARGET_PX = 44
-WIDTHS = {"375": PHONE, "1280": DESKTOP}
-
-AXE_RUN = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map(
-      (n) => n.target.join(" ") + " :: " + ((n.any[0] || n.all[0] || n.none[0] || {}).message || ""))}));
-}"""
-
-
-def new_context(browser, width: str, large: bool):
-    """A context at ``width`` with axe loaded in every page; ``large`` = 大字 chosen on an earlier visit."""
-    assert AXE_JS.is_file(), "node_modules/axe-core is missing: run `npm ci` (make test does)"
-    if width == "375":
-        context = new_phone_context(browser)
-    else:
-        context = browser.new_context(viewport=WIDTHS[width], locale="zh-CN", service_workers="block")
-    context.add_init_script(path=str(AXE_JS))
-    if large:
-        context.add_init_script(f"try {{ localStorage.setItem('{LARGE_TEXT_KEY}', 'large'); }} catch (e) {{}}")
-    return context
-
-
-@pytest.fixture(params=[(w, m) for w in WIDTHS for m in ("normal", "large")], ids=lambda p: f"{p[0]}-{p[1]}")
-def context(request, browser):
-    width, mode = request.param
-    context = new_context(browser, width, mode == "large")
-    yield context
-    context.close()
 
 
 @pytest.fixture(params=["normal", "large"])
@@ -63,15 +25,6 @@ def phone_context(request, browser):
     context = new_context(browser, "375", request.param == "large")
     yield context
     context.close()
-
-
-def serious_violations(page) -> list[dict]:
-    """axe's serious and critical findings once every CSS transition has ended: Material fades
-    colours in (the search field, result counts, .25 s), and a colour caught mid-fade is not what
-    a person reads."""
-    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')",
-                           timeout=10_000)
-    return page.evaluate(AXE_RUN, WCAG_21_AA)
 
 
 def open_page(context, server, path: str):
@@ -88,14 +41,14 @@ def open_page(context, server, path: str):
 # ---------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.strip("/") or "home")
-def test_axe_finds_nothing_serious_on_the_page(context, site_server, path):
-    page, errors, _ = open_page(context, site_server, path)
+def test_axe_finds_nothing_serious_on_the_page(a11y_context, site_server, path):
+    page, errors, _ = open_page(a11y_context, site_server, path)
     assert serious_violations(page) == []
     assert errors == []
 
 
-def test_axe_with_the_search_dialog_open(context, site_server):
-    page, errors, _ = open_page(context, site_server, "")
+def test_axe_with_the_search_dialog_open(a11y_context, site_server):
+    page, errors, _ = open_page(a11y_context, site_server, "")
     search(page, "花名册")
     assert serious_violations(page) == []
     assert errors == []

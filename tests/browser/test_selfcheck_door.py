@@ -7,15 +7,15 @@ does. axe-core on the new states in both text modes; screenshots of the buttons 
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
 from testkit import applicants_factory as af
 from testkit import phone_page, record_requests, screenshot, watch_console
-from test_accessibility import new_context, serious_violations
-from test_selfcheck import CHECK_DAY, READY_MS, SelfCheck, assert_local_only, fill_short_person
+
+from a11y import new_context, serious_violations
+from pages import CHECK_DAY, READY_MS, SelfCheck, assert_local_only, fill_short_person
 
 pytestmark = pytest.mark.browser
 
