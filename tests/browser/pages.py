@@ -1,7 +1,8 @@
 """The site's pages as the browser tests drive them, shared by the test modules of this folder:
 
 - ``PAGES``: every built page (mkdocs.yml's nav and 404.html); ``DESKTOP``: the wide viewport;
-- ``SelfCheck`` and ``fill_short_person``: 学时自查 through its visible controls;
+- ``SelfCheck``, ``fill_short_person`` and ``fill_person_with_open_gaps``: 学时自查 through its
+  visible controls;
 - ``RosterPage`` and ``ApplicantsPage``: the two workbook pages (one picker, workbook-page.js);
 - ``open_search`` and ``search``: Material's search box;
 - ``assert_local_only``: nothing left the local server, nothing was sent, the CSP held;
@@ -124,6 +125,15 @@ def fill_short_person(sc: SelfCheck):
     sc.activity(2025, "seminar", 2700, unit="分钟")
 
 
+def fill_person_with_open_gaps(sc: SelfCheck):
+    """中级 for 2026, checked on CHECK_DAY: 2024 complete; 2025 and 2026 short in both subjects,
+    years still open, so the what-if offers 补齐全部缺口."""
+    sc.applying("intermediate", 2026).about("女", "1990-03-01", "其他")
+    sc.activity(2024, "public_online", 30)
+    sc.activity(2024, "professional_online", 60)
+    sc.activity(2025, "public_online", 10)
+
+
 # ---------------------------------------------------------------------------------------------
 # 花名册自查 and 申报人员学时核对: one picker (site_src/assets/js/workbook-page.js)
 # ---------------------------------------------------------------------------------------------
@@ -183,11 +193,13 @@ class RosterPage:
     def refuses_too_large(self, tmp_path: Path, name: str, max_bytes: int) -> str:
         """Pick a file one byte over ``max_bytes``: refused at once, even while the engine loads, and
         never sent to the worker (with RECORD_SENT). Returns the message shown."""
+        sent = self.sent_bytes()
         self.pick(write(tmp_path, name, b"PK\x03\x04" + bytes(max_bytes)))
         fatal = self.page.locator("#rc-fatal")
         fatal.wait_for(timeout=5_000)
         assert fatal.get_attribute("data-fatal") == "too_large"
-        assert self.sent_bytes() == []
+        assert self.page.locator("#rc-fatal .rc-headline").inner_text().startswith(f"无法检查“{name}”")
+        assert self.sent_bytes() == sent
         return fatal.inner_text()
 
     def refuses_unreadable(self, tmp_path: Path, name: str, data: bytes, expected: dict, drop: bool = False) -> str:

@@ -31,7 +31,7 @@ from rules_py import load_notice
 from rules_py.roster import (AUTHOR, ERROR_FILL, FATAL_CODES, NOTE_CODES, PROBLEM_CODES, SUMMARY_SHEET,
                              WARNING_FILL, annotate_roster, check_roster, limits)
 
-from testkit import office
+from testkit import bad_rosters, office
 from testkit import roster_factory as rf
 
 from a11y import new_context, serious_violations
@@ -264,6 +264,92 @@ def test_in_wechat_the_page_says_how_to_get_the_marked_file(browser, site_server
         note.scroll_into_view_if_needed()
         rp.shot("wechat-download", page.locator("#rc-download"))
         assert errors == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Every message a clerk can trigger is plain Chinese (issue 14)
+# ---------------------------------------------------------------------------------------------
+
+ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
+# The ASCII words a clerk meets in Excel or WPS themselves, so a message may name them: the
+# programs (Excel, WPS, Word), the file types of the Save As list and of file names (xlsx, xls,
+# xlsb, et, csv, ods, doc, PDF; OpenDocument, HTML and XML: the Save As list's OpenDocument 电子表格,
+# 网页 and XML 电子表格, named by rules_py/roster/archive.py), and MB, the unit of a file's size.
+# "No" is one of the header names the check accepts for 序号 ("No."), quoted back to the clerk in
+# the no-header message.
+CLERK_WORDS = {"excel", "wps", "word", "xlsx", "xls", "xlsb", "et", "csv", "ods", "doc", "pdf", "opendocument",
+               "html", "xml", "mb", "no"}
+
+# The words the page shows in its result and its status line: every shown text node but the
+# preview's cells (the workbook's own values and headers, not a message of ours).
+SHOWN_WORDS = """() => {
+  const words = [];
+  for (const root of document.querySelectorAll("#rc-result, #sc-status")) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const el = walker.currentNode.parentElement;
+      if (el.closest(".rc-sheet") || !el.checkVisibility()) continue;
+      words.push(walker.currentNode.nodeValue);
+    }
+  }
+  return words.join(" ");
+}"""
+
+
+def code_words(page) -> list[str]:
+    text = page.evaluate(SHOWN_WORDS)
+    return sorted({w for w in ASCII_WORD.findall(text) if w.lower() not in CLERK_WORDS})
+
+
+def empty_workbook() -> bytes:
+    """The blank form (附件2) saved without a person in it."""
+    return rf.from_form([])
+
+
+def headerless_workbook() -> bytes:
+    return rf.custom(rf.people(3), headers={k: f"列{i}" for i, k in enumerate(rf.KEYS)})
+
+
+def id_problems_roster() -> bytes:
+    """The ID number problems the planted roster lacks: a 15-digit number, one stored as a number."""
+    rows = rf.people(3)
+    rows[0]["id_number"] = rf.make_id15(0, "male" if rows[0]["sex"] == "男" else "female")
+    rows[1]["id_number"] = int(rows[1]["id_number"][:15] + "111")
+    return rf.from_form(rows)
+
+
+def test_wrong_and_hostile_files_get_messages_without_code_words(phone, site_server, tmp_path):
+    """The files of testkit/bad_rosters.py, one too large, an empty workbook, one without a header
+    and a roster with problems of ten kinds, picked one after another on one page."""
+    phone.add_init_script(RECORD_SENT)
+    page = phone.new_page()
+    errors = watch_console(page)
+    rp = RosterPage(page, site_server).open().wait_ready()
+    planted = planted_roster()
+    files = [(f"错误文件{i}.xlsx", data) for i, (_, data, _, _) in enumerate(bad_rosters.WRONG_FILES)]
+    files += [(f"危险文件{i}.xlsx", rf.replace_member(planted, member, xml))
+              for i, (_, member, xml) in enumerate(bad_rosters.HOSTILE_XML)]
+    files += [("空表.xlsx", empty_workbook()), ("无表头.xlsx", headerless_workbook())]
+    seen = {}
+    for name, data in files:
+        expected = expected_report(data, name)["fatal"]
+        rp.refuses_unreadable(tmp_path, name, data, expected)
+        seen[name] = expected["code"]
+        assert code_words(page) == [], (name, page.locator("#rc-fatal").inner_text())
+    assert {"empty", "damaged", "not_xlsx", "no_header"} <= set(seen.values()), seen
+
+    rp.refuses_too_large(tmp_path, "全区花名册.xlsx", limits()["max_file_bytes"])
+    assert code_words(page) == [], page.locator("#rc-fatal").inner_text()
+
+    for name, data in (("单位花名册.xlsx", planted), ("身份证号码.xlsx", id_problems_roster())):
+        expected = check_file(rp, tmp_path, name, data)
+        page.locator("#rc-download-link").wait_for(timeout=CHECK_MS)
+        page.locator(".rc-kind").evaluate_all("all => all.forEach((details) => { details.open = true; })")
+        page.locator(".rc-sheet .rc-bad").first.click()  # the cell's note under the preview
+        assert page.locator(".rc-kind").count() == len(expected["summary"]["by_code"])
+        assert code_words(page) == [], page.locator("#rc-result").inner_text()
+    assert {"id_legacy_15", "id_stored_as_number"} <= set(expected["summary"]["by_code"]), expected["summary"]
+    assert errors == []
 
 
 # ---------------------------------------------------------------------------------------------

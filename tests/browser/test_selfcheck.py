@@ -20,7 +20,7 @@ from testkit import ROOT, PYODIDE_VERSION, phone_page, record_requests, start_se
 
 from rules_py import InputError, evaluate, load_notice
 
-from pages import CHECK_DAY, READY_MS, SelfCheck, assert_local_only, fill_short_person
+from pages import CHECK_DAY, READY_MS, SelfCheck, assert_local_only, fill_person_with_open_gaps, fill_short_person
 
 pytestmark = pytest.mark.browser
 
@@ -548,10 +548,7 @@ def test_fill_every_open_gap_at_once(phone, site_server):
     errors = watch_console(page)
     page.clock.set_fixed_time(CHECK_DAY)
     sc = SelfCheck(page, site_server).open()
-    sc.applying("intermediate", 2026).about("女", "1990-03-01", "其他")
-    sc.activity(2024, "public_online", 30)
-    sc.activity(2024, "professional_online", 60)
-    sc.activity(2025, "public_online", 10)
+    fill_person_with_open_gaps(sc)
     card = sc.check()
     assert card.get_attribute("data-status") == "not_met"
     whatif = page.locator(".sc-whatif")
