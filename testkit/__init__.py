@@ -6,6 +6,7 @@ chromium at phone size with request and console recorders, and synthetic roster 
 - ``browser.py``         chromium's path and flags, phone contexts and pages, recorders, screenshots
 - ``roster_factory.py``  filled rosters with synthetic, valid ID numbers (never a real person)
 - ``applicants_factory.py``  filled 申报人员学时核对表 workbooks, from the same synthetic IDs
+- ``bad_rosters.py``     wrong files and hostile XML that no roster check may read
 
 Import from the package (``from testkit import start_server, phone_page``); pytest finds it through
 ``pythonpath`` in pyproject.toml, ``python -m benchmarks.run`` from the project root.

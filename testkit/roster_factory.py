@@ -475,29 +475,3 @@ CLERK_EXAMPLES = {
     "marked-then-fixed": marked_then_fixed,
     "formatted-cells": formatted_cells,
 }
-
-
-# -- hostile workbook parts (the roster and applicants checks refuse them: defusedxml) ----------------
-
-SHEET_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-
-
-def billion_laughs(root: bytes) -> bytes:
-    """``root`` with BOMB replaced by an entity that expands to 10^9 "lol"s."""
-    entities = b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"lol") * 10)
-                        for i in range(1, 10))
-    return b'<?xml version="1.0"?><!DOCTYPE lolz [' + entities + b"]>" + root.replace(b"BOMB", b"&lol9;")
-
-
-# name -> (workbook member, its hostile XML): put in with replace_member.
-HOSTILE_PARTS = {
-    "laughs-in-sheet": ("xl/worksheets/sheet1.xml", billion_laughs(
-        b"<worksheet " + SHEET_NS + b'><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>BOMB</t></is></c></row>'
-        b"</sheetData></worksheet>")),
-    "laughs-in-styles": ("xl/styles.xml", billion_laughs(
-        b"<styleSheet " + SHEET_NS + b'><numFmts><numFmt numFmtId="200" formatCode="BOMB"/></numFmts></styleSheet>')),
-    "external-entity": ("xl/worksheets/sheet1.xml",
-                        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><worksheet '
-                        + SHEET_NS + b'><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&e;</t></is></c></row>'
-                        b"</sheetData></worksheet>"),
-}

@@ -18,6 +18,7 @@ import pytest
 from openpyxl import Workbook
 
 from testkit import applicants_factory as af
+from testkit import bad_rosters
 from testkit import roster_factory as rf
 from testkit.roster_factory import make_id, to_bytes
 from rules_py import browser
@@ -212,7 +213,8 @@ def _zip_bomb() -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("member, xml", rf.HOSTILE_PARTS.values(), ids=rf.HOSTILE_PARTS)
+@pytest.mark.parametrize("member, xml", [item[1:] for item in bad_rosters.HOSTILE_XML],
+                         ids=[item[0] for item in bad_rosters.HOSTILE_XML])
 def test_xml_entities_in_an_applicants_workbook_are_refused(member, xml):
     """The roster's hostile parts (billion laughs, an external entity) inside an applicants form."""
     data = rf.replace_member(af.filled([af.met_senior(0), af.met_senior(1)]), member, xml)

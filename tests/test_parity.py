@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit import office
+from testkit import bad_rosters, office
 from testkit import roster_factory as rf
 from testkit import applicants_factory as af
 import test_applicants
@@ -71,7 +71,7 @@ ISSUE_15_FIXTURES = {
 @functools.cache
 def roster_inputs() -> list[tuple[str, str, bytes]]:
     """(id, file name, workbook bytes): the example, a planted roster with every kind of mark, a
-    larger clean one, and the wrong and hostile files of tests/test_roster.py."""
+    larger clean one, and the wrong and hostile files (testkit/bad_rosters.py)."""
     planted, _ = test_roster.planted_roster()
     items = [("roster:example", "roster-with-problems.xlsx", (ROOT / "examples/roster-with-problems.xlsx").read_bytes()),
              ("roster:planted", "单位花名册.xlsx", planted),
@@ -90,9 +90,9 @@ def roster_inputs() -> list[tuple[str, str, bytes]]:
               ("roster:planted-csv-utf8-bom", "单位花名册.csv", office.as_csv(planted, "utf-8-sig")),
               ("roster:utf16-text", "单位花名册.txt",
                office.as_csv(planted).decode("utf-8").replace(",", "\t").encode("utf-16"))]
-    for param in test_roster.WRONG_FILES:
-        items.append((f"roster:{param.id}", "upload.bin", param.values[0]))
-    for name, (member, xml) in rf.HOSTILE_PARTS.items():
+    for name, data, _, _ in bad_rosters.WRONG_FILES:
+        items.append((f"roster:{name}", "upload.bin", data))
+    for name, member, xml in bad_rosters.HOSTILE_XML:
         items.append((f"roster:{name}", "花名册.xlsx", rf.replace_member(planted, member, xml)))
     return items
 

@@ -18,6 +18,8 @@ from openpyxl import Workbook, load_workbook
 
 from testkit import office
 from testkit import roster_factory as rf
+from testkit import bad_rosters
+from testkit.bad_rosters import CFB
 from rules_py import roster
 from rules_py.roster.annotate import strip_where
 from rules_py.roster import (FATAL_CODES, PROBLEM_CODES, annotate_roster, check_roster, describe_codes,
@@ -387,35 +389,7 @@ def test_progress_is_reported():
 
 # -- hostile and wrong files ---------------------------------------------------------------------
 
-def zip_of(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
-CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-
-WRONG_FILES = [
-    pytest.param(b"", "empty", None, id="zero-bytes"),
-    pytest.param(CFB + b"Workbook".ljust(64, b"\x00"), "damaged", "xls_unreadable", id="xls-that-is-not-one"),
-    pytest.param(CFB + "WordDocument".encode("utf-16-le") + b"\x00" * 64, "not_xlsx", "doc", id="word-doc"),
-    pytest.param(CFB + "EncryptionInfo".encode("utf-16-le") + "EncryptedPackage".encode("utf-16-le"),
-                 "not_xlsx", "encrypted", id="encrypted"),
-    pytest.param("单位,人数\n松山区第一中学,12\n".encode("gb18030"), "no_header", None, id="csv-gbk-not-a-roster"),
-    pytest.param("序号,姓名,身份证号码\n".encode("utf-8-sig"), "empty", None, id="csv-utf8-header-only"),
-    pytest.param(b"<html><body><table><tr><td>1</td></tr></table></body></html>", "not_xlsx", "html",
-                 id="html-saved-as-xls"),
-    pytest.param(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "not_xlsx", "pdf", id="pdf"),
-    pytest.param(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "not_xlsx", "image", id="png"),
-    pytest.param(bytes(range(256)) * 4, "not_xlsx", "unknown", id="random-bytes"),
-    pytest.param(b"PK\x03\x04garbage", "damaged", "bad_zip", id="truncated-zip"),
-    pytest.param(zip_of({"word/document.xml": b"<w/>", "[Content_Types].xml": b"<x/>"}), "not_xlsx", "docx", id="docx"),
-    pytest.param(zip_of({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}), "not_xlsx", "ods", id="ods"),
-    pytest.param(zip_of({"a.txt": b"hello"}), "not_xlsx", "zip", id="plain-zip"),
-    pytest.param(zip_of({"xl/workbook.bin": b"\x00"}), "not_xlsx", "xlsb", id="xlsb"),
-]
+WRONG_FILES = [pytest.param(data, code, detected, id=name) for name, data, code, detected in bad_rosters.WRONG_FILES]
 
 
 @pytest.mark.parametrize("data, code, detected", WRONG_FILES)
@@ -504,8 +478,7 @@ def test_too_many_members_is_refused(monkeypatch):
     assert report["fatal"]["code"] == "zip_bomb"
 
 
-# The sheet is read with iterparse, styles with fromstring: both go through defusedxml.
-HOSTILE_XML = [pytest.param(member, xml, id=name) for name, (member, xml) in rf.HOSTILE_PARTS.items()]
+HOSTILE_XML = [pytest.param(member, xml, id=name) for name, member, xml in bad_rosters.HOSTILE_XML]
 
 
 @pytest.mark.parametrize("member, xml", HOSTILE_XML)

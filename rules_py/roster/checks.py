@@ -240,7 +240,7 @@ class Checker:
 
     def _id_legacy(self, number, col, value, result) -> None:
         self.add(number, col.key, "id_legacy_15", value, f"{col.header}是 15 位旧号码。",
-                 f"请改填 18 位号码。按 GB 11643 换算应为 {result.upgraded}，请与本人身份证核对后填写。")
+                 f"请改填 18 位号码。按国家标准换算应为 {result.upgraded}，请与本人身份证核对后填写。")
 
     _ID_PROBLEMS = {"stored_as_number": _id_stored_as_number, "format": _id_format,
                     "birthdate": _id_birthdate, "checksum": _id_checksum, "legacy15": _id_legacy}

@@ -46,7 +46,7 @@ PROBLEM_CODES: dict[str, dict[str, str]] = {
         "explanation": "第 7–14 位是出生日期，须是真实存在的日期，且不晚于本年度末。"},
     "id_checksum": {
         "severity": ERROR, "title": "身份证号码校验位不对",
-        "explanation": "末位校验码按 GB 11643 由前 17 位计算得出；不一致说明号码中有一位或几位抄错。"},
+        "explanation": "末位校验码按国家标准由前 17 位计算得出；不一致说明号码中有一位或几位抄错。"},
     "id_legacy_15": {
         "severity": ERROR, "title": "15 位旧身份证号码",
         "explanation": "15 位号码是 1999 年以前的旧号码，请填写 18 位号码（可由 15 位号码换算，须与本人身份证核对）。"},

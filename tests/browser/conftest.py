@@ -10,6 +10,8 @@
 - ``engine_page``: one page with the engine loaded, shared by the tests of a module; the module
   names the page in ``ENGINE_PAGE`` ("selfcheck/", "roster/"). It checks the Python and Pyodide
   versions (package.json's pin) and that the page logged no error.
+- ``a11y_context``: a fresh context with axe-core loaded (a11y.py), once at each width (375, 1280)
+  in each text mode (normal, 大字): for the states that appear after an action.
 - ``phone``: a fresh 375×812 touch context per test. ``testkit.record_requests(context)``
   lists every URL the context requests (page and workers), ``watch_console(page)`` every error;
   ``phone_page(browser, init_script)`` gives a page and its errors in a context of its own.
@@ -24,6 +26,8 @@ import pytest
 
 from testkit import (CHROMIUM, CHROMIUM_ARGS, PYODIDE_VERSION, build_site, new_phone_context, phone_page,
                      start_server)
+
+from a11y import WIDTHS, new_context
 
 # ---------------------------------------------------------------------------------------------
 # Fixtures
@@ -66,6 +70,14 @@ def browser(playwright_instance):
 @pytest.fixture
 def phone(browser):
     context = new_phone_context(browser)
+    yield context
+    context.close()
+
+
+@pytest.fixture(params=[(w, m) for w in WIDTHS for m in ("normal", "large")], ids=lambda p: f"{p[0]}-{p[1]}")
+def a11y_context(request, browser):
+    width, mode = request.param
+    context = new_context(browser, width, mode == "large")
     yield context
     context.close()
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from testkit import ROOT, SCREENSHOTS, record_requests, screenshot, watch_console
+from testkit import ROOT, SCREENSHOTS, record_requests, watch_console
 from testkit import applicants_factory as af
 
 from rules_py.applicants import fatal_codes, limits
@@ -31,9 +31,9 @@ from rules_py.browser import applicants_json
 from rules_py.notice import load_notice
 from rules_py.roster import SUMMARY_SHEET
 
-from test_roster_page import (CHECK_MS, HTML_XLS_BYTES, RANDOM_BYTES, RECORD_SENT, RosterPage, assert_local_only, fill_of,
-                              planted_roster, record_methods, write)
-from test_roster_page import check_in_browser as roster_check_in_browser
+from pages import (CHECK_MS, RECORD_SENT, ApplicantsPage, RosterPage, assert_local_only, check_in_browser,
+                   record_methods)
+from workbooks import HTML_XLS_BYTES, RANDOM_BYTES, fill_of, planted_roster, write
 
 pytestmark = pytest.mark.browser
 
@@ -69,14 +69,6 @@ def own_sheet_workbook() -> bytes:
         row["身份证号"] = row.pop("身份证号码")
     headers = ["姓名", "性别", "身份证号", "申报类别", *(h for h in af.HEADERS if "学时" in h)]
     return af.own_sheet(rows, headers, above=[["本院申报人员"]])
-
-
-class ApplicantsPage(RosterPage):
-    """The applicants page: the roster page's picker (workbook-page.js), its own report."""
-
-    PATH = "applicants/"
-    SUMMARY = "#ac-summary"
-    NAME = "applicants"
 
 
 def table_rows(page) -> list[dict]:
@@ -158,7 +150,7 @@ def test_a_clerk_reads_one_line_per_person_and_downloads_the_marked_workbook(pho
         assert verdict.value == entry["verdict"] and fill_of(verdict) == VERDICT_FILLS[entry["status"]]
         assert ws.cell(row=entry["row"], column=columns[EXPLANATION_HEADER]).value == entry["explanation"]
     assert ws[bad_id["problems"][0]["cell"]].comment is not None
-    assert_local_only(requests, methods, site_server, errors)
+    assert_local_only(requests, site_server, errors, methods)
 
 
 def test_at_desktop_width_the_report_is_a_table_within_the_page(browser, site_server):
@@ -213,26 +205,16 @@ def test_wrong_files_get_the_chinese_message_and_big_ones_never_reach_the_worker
 
     # Over the size limit: refused at once, even while the engine is still loading, with this
     # page's limits (2000 people, not the roster's 10000).
-    ap.pick(write(tmp_path, "全区申报人员.xlsx", b"PK\x03\x04" + bytes(limits()["max_file_bytes"])))
-    fatal = page.locator("#rc-fatal")
-    fatal.wait_for(timeout=5_000)
-    assert fatal.get_attribute("data-fatal") == "too_large"
-    assert fatal_codes(load_notice())["too_large"]["title"] in fatal.inner_text()
-    assert limits()["text"] in fatal.inner_text() and "10.0 MB" in fatal.inner_text()
+    text = ap.refuses_too_large(tmp_path, "全区申报人员.xlsx", limits()["max_file_bytes"])
+    assert fatal_codes(load_notice())["too_large"]["title"] in text
+    assert limits()["text"] in text and "10.0 MB" in text
 
     ap.wait_ready()
     for name, data in (("申报人员.xls", HTML_XLS_BYTES), ("申报人员.xlsx", RANDOM_BYTES)):
         expected = expected_report(data, name)["fatal"]
         assert expected["code"] == "not_xlsx"
-        ap.pick(write(tmp_path, name, data))
-        page.wait_for_function("name => document.querySelector('#rc-fatal .rc-headline')?.textContent.includes('“' + name + '”')"
-                               " && document.querySelector('#rc-fatal').dataset.fatal === 'not_xlsx'", arg=name,
-                               timeout=CHECK_MS)
-        text = page.locator("#rc-fatal").inner_text()
-        assert f"无法检查“{name}”：{expected['title']}" in text and expected["message"] in text
-        assert "Traceback" not in text
-    sent = page.evaluate("() => window.__sent.filter(m => m.type === 'checkApplicants')")
-    assert [m["bytes"] for m in sent] == [len(HTML_XLS_BYTES), len(RANDOM_BYTES)]
+        ap.refuses_unreadable(tmp_path, name, data, expected)
+    assert ap.sent_bytes() == [len(HTML_XLS_BYTES), len(RANDOM_BYTES)]
 
     # A 花名册 (附件2) picked here: its missing 申报类别 column is a problem of the file, and the
     # page says where a roster is checked.
@@ -242,7 +224,7 @@ def test_wrong_files_get_the_chinese_message_and_big_ones_never_reach_the_worker
     assert hint.locator("a").get_attribute("href") == "../roster/"
     assert "申报类别" in page.locator("#ac-file-problems").inner_text()
     assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 375
-    assert_local_only(requests, methods, site_server, errors)
+    assert_local_only(requests, site_server, errors, methods)
 
 
 def test_the_roster_page_sends_an_applicants_workbook_here(phone, site_server, tmp_path):
@@ -266,8 +248,8 @@ def test_the_roster_page_sends_an_applicants_workbook_here(phone, site_server, t
 # window.selfCheck.checkApplicants: the command line's report (rules_py/schemas/applicants-report.schema.json)
 # ---------------------------------------------------------------------------------------------
 
-def check_in_browser(page, data: bytes, options: dict | None = None) -> tuple[dict, dict | None]:
-    return roster_check_in_browser(page, data, options, method="checkApplicants")
+def check_applicants_in_browser(page, data: bytes, options: dict | None = None) -> tuple[dict, dict | None]:
+    return check_in_browser(page, data, options, method="checkApplicants")
 
 
 PARITY_FILES = {
@@ -284,7 +266,7 @@ PARITY_FILES = {
 def test_check_applicants_gives_the_command_line_report(engine_page, kind):
     make, filename = PARITY_FILES[kind]
     data = make()
-    report, annotated = check_in_browser(engine_page, data, {"filename": filename})
+    report, annotated = check_applicants_in_browser(engine_page, data, {"filename": filename})
     assert annotated is None and "annotated_xlsx" not in report
     assert report == expected_report(data, filename)
     if kind == "many":
@@ -293,7 +275,7 @@ def test_check_applicants_gives_the_command_line_report(engine_page, kind):
 
 def test_check_applicants_with_annotate_returns_the_marked_workbook(engine_page):
     data = mixed_workbook()
-    report, annotated = check_in_browser(engine_page, data, {"annotate": True})
+    report, annotated = check_applicants_in_browser(engine_page, data, {"annotate": True})
     assert report == expected_report(data) and report["file"] == "申报人员学时核对表.xlsx"
     assert annotated["type"] == "[object Uint8Array]"
     _, cpython = applicants_json(data, "申报人员学时核对表.xlsx", True)
@@ -302,7 +284,7 @@ def test_check_applicants_with_annotate_returns_the_marked_workbook(engine_page)
     for name in marked.sheetnames:
         assert ([[c.value for c in row] for row in marked[name].iter_rows()]
                 == [[c.value for c in row] for row in expected[name].iter_rows()]), name
-    report, annotated = check_in_browser(engine_page, HTML_XLS_BYTES, {"annotate": True})
+    report, annotated = check_applicants_in_browser(engine_page, HTML_XLS_BYTES, {"annotate": True})
     assert report["fatal"]["code"] == "not_xlsx" and annotated is None
 
 

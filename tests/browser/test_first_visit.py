@@ -15,7 +15,6 @@ import email.utils
 import gzip
 import http.server
 import json
-import os
 import ssl
 import subprocess
 import threading

@@ -7,29 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from testkit import ROOT, screenshot, new_phone_context, record_requests, watch_console
 from rules_py.forms import forms_for
 from rules_py.notice import load_notice
 
+from pages import PAGES, url_of
+
 pytestmark = pytest.mark.browser
 
-
-def _nav_pages(nav) -> list[str]:
-    pages = []
-    for item in nav:
-        value = next(iter(item.values())) if isinstance(item, dict) else item
-        pages += _nav_pages(value) if isinstance(value, list) else [value]
-    return pages
-
-
-def _url_of(md: str) -> str:
-    return "" if md == "index.md" else md.removesuffix(".md").removesuffix("/index") + "/"
-
-
-NAV_PAGES = _nav_pages(yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))["nav"])
-PAGES = [_url_of(md) for md in NAV_PAGES] + ["404.html"]
 INJECT_INLINE_SCRIPT = """() => {
   const s = document.createElement("script");
   s.textContent = "window.__injected = true";
@@ -134,7 +120,7 @@ assert {"selfcheck.md", "roster.md"} <= set(SELFCHECK_PAGES), SELFCHECK_PAGES
 
 @pytest.mark.parametrize("md", SELFCHECK_PAGES)
 def test_self_check_pages_promise_privacy_under_the_title(phone, site_server, md):
-    page, _, _ = open_page(phone, site_server, _url_of(md))
+    page, _, _ = open_page(phone, site_server, url_of(md))
     line = page.locator("article h1 + .privacy-line")
     assert line.count() == 1
     assert "不会离开这台设备" in line.inner_text()

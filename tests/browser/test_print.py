@@ -10,8 +10,9 @@ import subprocess
 import pytest
 
 from testkit import ROOT, watch_console
-from test_accessibility import new_context
-from test_selfcheck import SelfCheck, fill_short_person
+
+from a11y import new_context
+from pages import SelfCheck, fill_short_person
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,6 @@ import base64
 import html.parser
 import io
 import json
-import random
 import re
 import zipfile
 from pathlib import Path
@@ -26,44 +25,28 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from testkit import ROOT, phone_page, record_requests, screenshot, watch_console
+from testkit import phone_page, record_requests, watch_console
 
 from rules_py import load_notice
 from rules_py.roster import (AUTHOR, ERROR_FILL, FATAL_CODES, NOTE_CODES, PROBLEM_CODES, SUMMARY_SHEET,
                              WARNING_FILL, annotate_roster, check_roster, limits)
 
-from testkit import office
+from testkit import bad_rosters, office
 from testkit import roster_factory as rf
+
+from a11y import new_context, serious_violations
+from pages import (CHECK_MS, RECORD_SENT, RosterPage, assert_local_only, check_in_browser, record_methods)
+from workbooks import HTML_XLS_BYTES, RANDOM_BYTES, fill_of, planted_roster, write
 
 pytestmark = pytest.mark.browser
 
-READY_MS = 60_000
-CHECK_MS = 120_000
-CSP_VIOLATION = re.compile(r"Content Security Policy|Refused to", re.I)
 WECHAT_UA = ("Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0 "
              "Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20240301 MicroMessenger/8.0.50.2600 WeChat/arm64")
 
 
 # ---------------------------------------------------------------------------------------------
-# Workbooks (synthetic IDs only, from tests/roster_factory.py)
+# Workbooks (synthetic IDs only, from testkit/roster_factory.py; more in workbooks.py)
 # ---------------------------------------------------------------------------------------------
-
-def planted_roster() -> bytes:
-    """12 people on the blank form (附件2) with problems of ten kinds, errors and warnings."""
-    rows = rf.people(12)
-    last = rows[1]["id_number"][-1]
-    rows[1]["id_number"] = rows[1]["id_number"][:-1] + ("0" if last != "0" else "1")  # id_checksum
-    rows[2]["sex"] = "女" if rows[2]["sex"] == "男" else "男"                          # sex_mismatch
-    rows[3]["id_number"] = rows[0]["id_number"]                                         # duplicate_id
-    rows[4]["public_hours"] = "三十"                                                    # not_a_number
-    rows[5]["professional_hours"] = -5                                                  # negative_hours
-    rows[6]["total_hours"] = 999                                                        # total_mismatch
-    rows[7]["public_hours"] = 20                                                        # warning
-    rows[8]["phone"] = "12345"                                                          # phone_format
-    rows[9]["name"] = None                                                              # missing_value
-    rows[10]["professional_hours"] = 40                                                 # warning
-    return rf.from_form(rows)
-
 
 def clean_roster(count: int = 20) -> bytes:
     return rf.from_form(rf.people(count))
@@ -75,10 +58,6 @@ def large_roster(count: int = 3000) -> bytes:
     return rf.custom(rows)
 
 
-HTML_XLS_BYTES = b"<html><body><table><tr><td>1</td></tr></table></body></html>"  # a web page named .xls
-RANDOM_BYTES = random.Random(2025).randbytes(6000)
-
-
 def expected_report(data: bytes, filename: str = "花名册.xlsx") -> dict:
     """CPython's report as JSON gives it (what `python -m rules_py roster FILE --json` prints)."""
     report = check_roster(data, filename)
@@ -88,81 +67,6 @@ def expected_report(data: bytes, filename: str = "花名册.xlsx") -> dict:
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-
-class RosterPage:
-    """The roster page, driven through its visible controls. The applicants page has the same
-    picker (site_src/assets/js/workbook-page.js): its class changes the three names below."""
-
-    PATH = "roster/"
-    SUMMARY = "#rc-summary"
-    NAME = "roster"  # of its screenshots
-
-    def __init__(self, page, server):
-        self.page = page
-        self.server = server
-
-    def open(self):
-        self.page.goto(self.server.url + self.PATH)
-        self.page.locator("#rc-file").wait_for(state="attached")
-        return self
-
-    def wait_ready(self):
-        self.page.wait_for_function("() => document.querySelector('#sc-status.sc-ready')", timeout=READY_MS)
-        return self
-
-    def pick(self, path: Path):
-        self.page.set_input_files("#rc-file", str(path))
-        return self
-
-    def drop(self, name: str, data: bytes):
-        """Drag a file onto the page and drop it, as on a desktop."""
-        self.page.evaluate("""([b64, name]) => {
-          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-          const transfer = new DataTransfer();
-          transfer.items.add(new File([bytes], name));
-          const zone = document.querySelector(".rc-drop");
-          for (const type of ["dragenter", "dragover", "drop"]) {
-            zone.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
-          }
-        }""", [base64.b64encode(data).decode(), name])
-        return self
-
-    def report(self):
-        self.page.locator(f"{self.SUMMARY}, #rc-fatal").first.wait_for(timeout=CHECK_MS)
-        return self.page.locator("#rc-result")
-
-    def shot(self, name: str, locator=None, full_page: bool = False) -> Path:
-        return screenshot(self.page, f"{self.NAME}-{name}", locator, full_page)
-
-
-def record_methods(context) -> list[str]:
-    methods: list[str] = []
-    context.on("request", lambda request: methods.append(request.method))
-    return methods
-
-
-def assert_local_only(requests: list[str], methods: list[str], server, errors: list[str]):
-    blob = "blob:" + server.url  # the marked workbook is a blob: URL of this origin
-    foreign = [url for url in requests if not url.startswith((server.url, blob))]
-    assert foreign == [], "requests left the local server"
-    assert set(methods) <= {"GET"}, "something was sent (only GET requests are expected)"
-    assert server.errors() == [], "the server answered with an error"
-    assert not [e for e in errors if CSP_VIOLATION.search(e)], errors
-    assert errors == []
-
-
-def write(tmp_path: Path, name: str, data: bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return path
-
-
-def fill_of(cell) -> str | None:
-    fill = cell.fill
-    if fill is None or fill.fill_type != "solid":
-        return None
-    return fill.fgColor.rgb
-
 
 _MERGES = re.compile(rb"(<mergeCells[^>]*>)(.*?)(</mergeCells>)", re.S)
 
@@ -275,18 +179,7 @@ def test_upload_shows_problems_and_the_marked_workbook(phone, site_server, tmp_p
 
     assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 375
     assert any(re.search(r"/assets/wheels/[0-9a-f]{16}/openpyxl-.*\.whl$", p) for p in site_server.paths())
-    assert_local_only(requests, methods, site_server, errors)
-
-
-# What the page sends to its worker, in window.__sent: [{type, bytes}].
-RECORD_SENT = """{
-  window.__sent = [];
-  const post = Worker.prototype.postMessage;
-  Worker.prototype.postMessage = function (message, ...rest) {
-    window.__sent.push({type: message && message.type, bytes: message && message.data ? message.data.byteLength : 0});
-    return post.call(this, message, ...rest);
-  };
-}"""
+    assert_local_only(requests, site_server, errors, methods)
 
 
 def test_wrong_files_get_the_chinese_message_and_big_ones_never_reach_the_worker(phone, site_server, tmp_path):
@@ -298,14 +191,8 @@ def test_wrong_files_get_the_chinese_message_and_big_ones_never_reach_the_worker
     rp = RosterPage(page, site_server).open()
 
     # Over the size limit: refused at once, even while the engine is still loading.
-    big = write(tmp_path, "全区花名册.xlsx", b"PK\x03\x04" + bytes(limits()["max_file_bytes"]))
-    rp.pick(big)
-    fatal = page.locator("#rc-fatal")
-    fatal.wait_for(timeout=5_000)
-    assert fatal.get_attribute("data-fatal") == "too_large"
-    text = fatal.inner_text()
+    text = rp.refuses_too_large(tmp_path, "全区花名册.xlsx", limits()["max_file_bytes"])
     assert FATAL_CODES["too_large"]["title"] in text and "10.0 MB" in text and limits()["text"] in text
-    assert page.evaluate("() => window.__sent.filter(m => m.type === 'checkRoster').length") == 0
 
     rp.wait_ready()
     # A web page saved as .xls (picked) and random bytes (dropped on the page): the fatal message of
@@ -313,27 +200,17 @@ def test_wrong_files_get_the_chinese_message_and_big_ones_never_reach_the_worker
     for name, data in (("花名册.xls", HTML_XLS_BYTES), ("花名册.xlsx", RANDOM_BYTES)):
         expected = expected_report(data, name)["fatal"]
         assert expected["code"] == "not_xlsx"
-        if name.endswith(".xls"):
-            rp.pick(write(tmp_path, name, data))
-        else:
-            rp.drop(name, data)
-        page.wait_for_function("name => document.querySelector('#rc-fatal .rc-headline')?.textContent.includes('“' + name + '”')"
-                               " && document.querySelector('#rc-fatal').dataset.fatal === 'not_xlsx'"
-                               " && !document.querySelector('#rc-progress:not([hidden])')", arg=name, timeout=CHECK_MS)
-        text = page.locator("#rc-fatal").inner_text()
-        assert f"无法检查“{name}”：{expected['title']}" in text
-        assert expected["message"] in text
-        assert "另存为" in text and "Traceback" not in text
+        text = rp.refuses_unreadable(tmp_path, name, data, expected, drop=name.endswith(".xlsx"))
+        assert "另存为" in text
         if name.endswith(".xls"):
             assert "网页" in text
             page.mouse.wheel(0, 120)  # picking scrolled up to the input; Material then shows "回到页面顶部"
             page.wait_for_timeout(800)
             rp.shot("fatal", page.locator("#rc-result"))
-    sent = page.evaluate("() => window.__sent.filter(m => m.type === 'checkRoster')")
-    assert [m["bytes"] for m in sent] == [len(HTML_XLS_BYTES), len(RANDOM_BYTES)]
+    assert rp.sent_bytes() == [len(HTML_XLS_BYTES), len(RANDOM_BYTES)]
     assert page.locator("#rc-summary").count() == 0 and page.locator("#rc-download").count() == 0
     assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 375
-    assert_local_only(requests, methods, site_server, errors)
+    assert_local_only(requests, site_server, errors, methods)
 
 
 def test_a_large_roster_shows_rows_read_and_the_page_stays_responsive(phone, site_server, tmp_path):
@@ -387,6 +264,92 @@ def test_in_wechat_the_page_says_how_to_get_the_marked_file(browser, site_server
         note.scroll_into_view_if_needed()
         rp.shot("wechat-download", page.locator("#rc-download"))
         assert errors == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Every message a clerk can trigger is plain Chinese (issue 14)
+# ---------------------------------------------------------------------------------------------
+
+ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
+# The ASCII words a clerk meets in Excel or WPS themselves, so a message may name them: the
+# programs (Excel, WPS, Word), the file types of the Save As list and of file names (xlsx, xls,
+# xlsb, et, csv, ods, doc, PDF; OpenDocument, HTML and XML: the Save As list's OpenDocument 电子表格,
+# 网页 and XML 电子表格, named by rules_py/roster/archive.py), and MB, the unit of a file's size.
+# "No" is one of the header names the check accepts for 序号 ("No."), quoted back to the clerk in
+# the no-header message.
+CLERK_WORDS = {"excel", "wps", "word", "xlsx", "xls", "xlsb", "et", "csv", "ods", "doc", "pdf", "opendocument",
+               "html", "xml", "mb", "no"}
+
+# The words the page shows in its result and its status line: every shown text node but the
+# preview's cells (the workbook's own values and headers, not a message of ours).
+SHOWN_WORDS = """() => {
+  const words = [];
+  for (const root of document.querySelectorAll("#rc-result, #sc-status")) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const el = walker.currentNode.parentElement;
+      if (el.closest(".rc-sheet") || !el.checkVisibility()) continue;
+      words.push(walker.currentNode.nodeValue);
+    }
+  }
+  return words.join(" ");
+}"""
+
+
+def code_words(page) -> list[str]:
+    text = page.evaluate(SHOWN_WORDS)
+    return sorted({w for w in ASCII_WORD.findall(text) if w.lower() not in CLERK_WORDS})
+
+
+def empty_workbook() -> bytes:
+    """The blank form (附件2) saved without a person in it."""
+    return rf.from_form([])
+
+
+def headerless_workbook() -> bytes:
+    return rf.custom(rf.people(3), headers={k: f"列{i}" for i, k in enumerate(rf.KEYS)})
+
+
+def id_problems_roster() -> bytes:
+    """The ID number problems the planted roster lacks: a 15-digit number, one stored as a number."""
+    rows = rf.people(3)
+    rows[0]["id_number"] = rf.make_id15(0, "male" if rows[0]["sex"] == "男" else "female")
+    rows[1]["id_number"] = int(rows[1]["id_number"][:15] + "111")
+    return rf.from_form(rows)
+
+
+def test_wrong_and_hostile_files_get_messages_without_code_words(phone, site_server, tmp_path):
+    """The files of testkit/bad_rosters.py, one too large, an empty workbook, one without a header
+    and a roster with problems of ten kinds, picked one after another on one page."""
+    phone.add_init_script(RECORD_SENT)
+    page = phone.new_page()
+    errors = watch_console(page)
+    rp = RosterPage(page, site_server).open().wait_ready()
+    planted = planted_roster()
+    files = [(f"错误文件{i}.xlsx", data) for i, (_, data, _, _) in enumerate(bad_rosters.WRONG_FILES)]
+    files += [(f"危险文件{i}.xlsx", rf.replace_member(planted, member, xml))
+              for i, (_, member, xml) in enumerate(bad_rosters.HOSTILE_XML)]
+    files += [("空表.xlsx", empty_workbook()), ("无表头.xlsx", headerless_workbook())]
+    seen = {}
+    for name, data in files:
+        expected = expected_report(data, name)["fatal"]
+        rp.refuses_unreadable(tmp_path, name, data, expected)
+        seen[name] = expected["code"]
+        assert code_words(page) == [], (name, page.locator("#rc-fatal").inner_text())
+    assert {"empty", "damaged", "not_xlsx", "no_header"} <= set(seen.values()), seen
+
+    rp.refuses_too_large(tmp_path, "全区花名册.xlsx", limits()["max_file_bytes"])
+    assert code_words(page) == [], page.locator("#rc-fatal").inner_text()
+
+    for name, data in (("单位花名册.xlsx", planted), ("身份证号码.xlsx", id_problems_roster())):
+        expected = check_file(rp, tmp_path, name, data)
+        page.locator("#rc-download-link").wait_for(timeout=CHECK_MS)
+        page.locator(".rc-kind").evaluate_all("all => all.forEach((details) => { details.open = true; })")
+        page.locator(".rc-sheet .rc-bad").first.click()  # the cell's note under the preview
+        assert page.locator(".rc-kind").count() == len(expected["summary"]["by_code"])
+        assert code_words(page) == [], page.locator("#rc-result").inner_text()
+    assert {"id_legacy_15", "id_stored_as_number"} <= set(expected["summary"]["by_code"]), expected["summary"]
+    assert errors == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -485,7 +448,7 @@ def test_cells_and_file_names_that_look_like_html_stay_text(phone, site_server, 
     assert page.locator("#roster img, #roster script").count() == 0
     assert not [p for p in site_server.paths() if p.split("?")[0].endswith("/x")]
     rp.shot("html-cells", page.locator("#rc-result"))
-    assert_local_only(requests, methods, site_server, errors)
+    assert_local_only(requests, site_server, errors, methods)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -644,8 +607,6 @@ def test_xls_and_gbk_csv_give_the_report_of_the_xlsx_and_an_xlsx_copy(phone, sit
 def test_axe_on_notes_sheets_and_what_the_copy_lacks(browser, site_server, tmp_path, mode):
     """The new parts of the report (说明, sheet groups, the preview's and the download's words)
     pass axe-core like the rest of the report (tests/browser/test_accessibility.py)."""
-    from test_accessibility import new_context, serious_violations  # it imports this module
-
     context = new_context(browser, "375", mode == "large")
     try:
         page = context.new_page()
@@ -670,28 +631,6 @@ def test_axe_on_notes_sheets_and_what_the_copy_lacks(browser, site_server, tmp_p
 # ---------------------------------------------------------------------------------------------
 
 ENGINE_PAGE = "roster/"  # the page of the shared engine_page fixture (conftest.py)
-
-
-CHECK_IN_BROWSER = """async ([b64, options, method]) => {
-  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const report = await window.selfCheck[method](bytes.buffer, options || undefined);
-  let annotated;
-  if ("annotated_xlsx" in report) {
-    const a = report.annotated_xlsx;
-    annotated = a === null ? null : {type: Object.prototype.toString.call(a),
-                                      b64: btoa(Array.from(a, (x) => String.fromCharCode(x)).join(""))};
-    delete report.annotated_xlsx;
-  }
-  return {report, annotated};
-}"""
-
-
-def check_in_browser(page, data: bytes, options: dict | None = None,
-                     method: str = "checkRoster") -> tuple[dict, dict | None]:
-    """window.selfCheck[method](bytes, options): the report, and the marked workbook as
-    {type, b64} (None when the report has none; absent when annotate was not asked for)."""
-    answer = page.evaluate(CHECK_IN_BROWSER, [base64.b64encode(data).decode(), options, method])
-    return answer["report"], answer.get("annotated")
 
 
 PARITY_FILES = {

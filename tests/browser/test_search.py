@@ -11,10 +11,9 @@ import pytest
 
 from testkit import new_phone_context, record_requests, watch_console
 
-pytestmark = pytest.mark.browser
+from pages import DESKTOP, RESULT_LINKS, search
 
-DESKTOP = {"width": 1280, "height": 800}
-RESULT_LINKS = ".md-search-result__item a"
+pytestmark = pytest.mark.browser
 
 # A word a visitor types, and a page that must be among the hits.
 SEARCHES = [
@@ -34,30 +33,6 @@ def context(request, browser):
         context = browser.new_context(viewport=DESKTOP, locale="zh-CN", service_workers="block")
     yield context
     context.close()
-
-
-def open_search(page):
-    """Tap the magnifier on a phone; on a wide screen the box stands in the header, click into it."""
-    box = page.locator("input.md-search__input")
-    magnifier = page.locator('label[for="__search"]').first
-    if magnifier.is_visible():
-        magnifier.click()
-    else:
-        box.click()
-    page.wait_for_function("() => document.activeElement?.matches('input.md-search__input')")
-    return box
-
-
-def search(page, term: str) -> list[str]:
-    """Type ``term`` into Material's search box and return the result links' hrefs."""
-    box = open_search(page)
-    box.fill(term)
-    box.press("End")  # Material searches on key events; filled Chinese text (as from an IME) needs one
-    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0",
-                           timeout=15_000)
-    meta = page.locator(".md-search-result__meta").inner_text()
-    assert "键入以开始搜索" not in meta and "没有找到" not in meta, meta
-    return page.locator(RESULT_LINKS).evaluate_all("els => els.map(e => e.getAttribute('href'))")
 
 
 @pytest.mark.parametrize("term, expected_page", SEARCHES)

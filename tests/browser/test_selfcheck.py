@@ -16,104 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from testkit import ROOT, PYODIDE_VERSION, phone_page, record_requests, screenshot, start_server, watch_console
+from testkit import ROOT, PYODIDE_VERSION, phone_page, record_requests, start_server, watch_console
 
 from rules_py import InputError, evaluate, load_notice
 
+from pages import CHECK_DAY, READY_MS, SelfCheck, assert_local_only, fill_person_with_open_gaps, fill_short_person
+
 pytestmark = pytest.mark.browser
-
-READY_MS = 60_000
-# The day the pages' clock is set to where the result depends on it (as_of: which years are over).
-CHECK_DAY = "2025-11-29T10:00:00"
-CSP_VIOLATION = re.compile(r"Content Security Policy|Refused to", re.I)
-
-
-# ---------------------------------------------------------------------------------------------
-# A person at the form
-# ---------------------------------------------------------------------------------------------
-
-class SelfCheck:
-    """The self-check page, driven through its visible controls."""
-
-    def __init__(self, page, server):
-        self.page = page
-        self.server = server
-
-    def open(self, query: str = ""):
-        self.page.goto(self.server.url + "selfcheck/" + query)
-        self.page.locator("#sc-level").wait_for()
-        return self
-
-    def wait_ready(self):
-        self.page.wait_for_function("() => document.querySelector('#sc-status.sc-ready')", timeout=READY_MS)
-        return self
-
-    def applying(self, level: str, year: int):
-        self.page.select_option("#sc-level", level)
-        self.page.select_option("#sc-year", str(year))
-        return self
-
-    def about(self, sex: str, birth_date: str, unit: str):
-        self.page.get_by_role("radio", name=sex, exact=True).check()
-        self.page.fill("#sc-birth-date", birth_date)
-        self.page.get_by_role("radio", name=re.compile("^" + unit)).check()
-        return self
-
-    def activity(self, year: int, kind: str, amount=None, *, unit="学时", subject=None):
-        """Fill the last row if it is still empty, else add a row first."""
-        rows = self.page.locator("li.sc-row")
-        last = rows.count() - 1
-        if self.page.locator(f"#sc-row-{last}-kind").input_value():
-            self.page.get_by_role("button", name="＋ 添加一条培训记录").click()
-            last += 1
-        self.page.select_option(f"#sc-row-{last}-year", str(year))
-        self.page.select_option(f"#sc-row-{last}-kind", kind)
-        row = self.page.locator(f'li.sc-row[data-row="{last}"]')
-        if subject:
-            row.get_by_role("radio", name=subject).check()
-        if unit != "学时":
-            row.get_by_label("单位").select_option(label=unit)
-        if amount is not None:
-            self.page.fill(f"#sc-row-{last}-amount", str(amount))
-        return self
-
-    def check(self):
-        self.page.get_by_role("button", name="核对学时").click()
-        self.page.locator("#sc-card").wait_for(timeout=READY_MS)
-        return self.page.locator("#sc-card")
-
-    def clear_form(self):
-        self.page.get_by_role("button", name="清除").click()
-        self.page.get_by_role("button", name="再点一次，确认清除").click()
-
-    def clear(self):
-        self.clear_form()
-        self.page.locator("#sc-card").wait_for(state="detached")
-
-    def shot(self, name: str, locator=None, full_page: bool = False):
-        return screenshot(self.page, f"selfcheck-{name}", locator, full_page)
-
-
-def fill_short_person(sc: SelfCheck):
-    """中级, 2025, woman of 37: 2024 专业 has 45 of 60 学时; 2023 专业 by a qualification exam;
-    2025 专业 given in minutes."""
-    sc.applying("intermediate", 2025).about("女", "1988-03-01", "其他")
-    sc.activity(2023, "public_online", 30)
-    sc.activity(2023, "qualification_exam")
-    sc.activity(2024, "public_online", 30)
-    sc.activity(2024, "professional_online", 45)
-    sc.activity(2025, "public_online", 30)
-    sc.activity(2025, "seminar", 2700, unit="分钟")
-
-
-def assert_local_only(requests: list[str], server, errors: list[str]):
-    blob = "blob:" + server.url  # pyodide.asm.js, imported by the worker after unpacking it
-    foreign = [url for url in requests if not url.startswith((server.url, blob))]
-    assert foreign == [], "requests left the local server"
-    assert server.errors() == [], "the server answered with an error"
-    assert not [e for e in errors if CSP_VIOLATION.search(e)], errors
-    assert errors == []
-
 
 # ---------------------------------------------------------------------------------------------
 # Three people, one page
@@ -639,10 +548,7 @@ def test_fill_every_open_gap_at_once(phone, site_server):
     errors = watch_console(page)
     page.clock.set_fixed_time(CHECK_DAY)
     sc = SelfCheck(page, site_server).open()
-    sc.applying("intermediate", 2026).about("女", "1990-03-01", "其他")
-    sc.activity(2024, "public_online", 30)
-    sc.activity(2024, "professional_online", 60)
-    sc.activity(2025, "public_online", 10)
+    fill_person_with_open_gaps(sc)
     card = sc.check()
     assert card.get_attribute("data-status") == "not_met"
     whatif = page.locator(".sc-whatif")

@@ -2,20 +2,21 @@
 保存为核对表 (the download caught), read that file into a fresh page with 从核对表读取, press 核对学时
 and get the same result card; a workbook of three people asks which row; a file that is not a
 workbook gets a Chinese message. The first visit fetches no openpyxl wheel; pressing a door button
-does. axe-core on the new states in both text modes; screenshots of the buttons and the row chooser.
+does. axe-core on the new states in both text modes, at 375 and 1280 px; screenshots of the buttons and
+the row chooser.
 """
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
 from testkit import applicants_factory as af
 from testkit import phone_page, record_requests, screenshot, watch_console
-from test_accessibility import new_context, serious_violations
-from test_selfcheck import CHECK_DAY, READY_MS, SelfCheck, assert_local_only, fill_short_person
+
+from a11y import serious_violations
+from pages import CHECK_DAY, READY_MS, SelfCheck, assert_local_only, fill_short_person
 
 pytestmark = pytest.mark.browser
 
@@ -124,15 +125,8 @@ def test_a_file_that_is_not_a_workbook_gets_a_chinese_message(phone, site_server
     assert errors == []
 
 
-@pytest.fixture(params=["normal", "large"])
-def phone_context(request, browser):
-    context = new_context(browser, "375", request.param == "large")
-    yield context
-    context.close()
-
-
-def test_axe_on_the_save_panel_and_the_row_chooser(phone_context, site_server):
-    page = phone_context.new_page()
+def test_axe_on_the_save_panel_and_the_row_chooser(a11y_context, site_server):
+    page = a11y_context.new_page()
     errors = watch_console(page)
     page.clock.set_fixed_time(CHECK_DAY)
     sc = SelfCheck(page, site_server).open().wait_ready()
@@ -142,7 +136,7 @@ def test_axe_on_the_save_panel_and_the_row_chooser(phone_context, site_server):
     page.locator("#sc-door-save-panel").wait_for()
     assert serious_violations(page) == [], "with the save panel"
     large = page.evaluate("() => document.documentElement.classList.contains('text-large')")
-    mode = "large" if large else "normal"
+    mode = f"{page.viewport_size['width']}-{'large' if large else 'normal'}"
     screenshot(page, f"selfcheck-door-save-{mode}", page.locator("#sc-door"))
     rows = [af.met_senior(0, 姓名="甲"), af.applicant(1, 姓名="乙", 申报类别="中级", **{"2024年专业科目学时": "六十"})]
     choose_file(page, "两人.xlsx", af.filled(rows))
