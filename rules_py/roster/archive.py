@@ -159,7 +159,7 @@ def guess_other(data: bytes, filename: str) -> tuple[str, ...]:
     if head.startswith((b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")):
         return "这是压缩包，不是 Excel 工作簿。请解压后上传其中的 .xlsx 文件。", "archive"
     if b"urn:schemas-microsoft-com:office:spreadsheet" in lower or b"<table" in lower or b"<html" in lower:
-        return ("这是网页（HTML/XML）格式的表格，常见于从业务系统导出的“.xls”文件，本工具无法读取。" + SAVE_AS,
+        return ("这是网页格式的表格（常见于从业务系统导出的“.xls”文件），本工具无法直接读取。" + SAVE_AS,
                 "html")
     text = _decode_text(data[:65536])
     if text is not None:
@@ -202,7 +202,7 @@ def damaged(error: BaseException) -> Fatal:
         unsafe = unsafe or isinstance(chain, DefusedXmlException)
         chain, seen = chain.__cause__ or chain.__context__, seen + 1
     if unsafe:
-        return Fatal("damaged", "文件中含有不安全的 XML 内容（实体或文档类型定义），为安全起见不予读取。" + SAVE_AS,
+        return Fatal("damaged", "文件内部含有可能不安全的内容（常见于来源不明或被改动过的文件），为安全起见不予读取。" + SAVE_AS,
                       detected="unsafe_xml")
     return Fatal("damaged", "文件已损坏或不符合 .xlsx 规范，本工具无法读取。" + SAVE_AS, detected="unreadable")
 

@@ -273,12 +273,12 @@ def test_in_wechat_the_page_says_how_to_get_the_marked_file(browser, site_server
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 # The ASCII words a clerk meets in Excel or WPS themselves, so a message may name them: the
 # programs (Excel, WPS, Word), the file types of the Save As list and of file names (xlsx, xls,
-# xlsb, et, csv, ods, doc, PDF; OpenDocument, HTML and XML: the Save As list's OpenDocument 电子表格,
-# 网页 and XML 电子表格, named by rules_py/roster/archive.py), and MB, the unit of a file's size.
+# xlsb, et, csv, ods, doc, PDF; OpenDocument: the Save As list's OpenDocument 电子表格, named by
+# rules_py/roster/archive.py), and MB, the unit of a file's size.
 # "No" is one of the header names the check accepts for 序号 ("No."), quoted back to the clerk in
 # the no-header message.
 CLERK_WORDS = {"excel", "wps", "word", "xlsx", "xls", "xlsb", "et", "csv", "ods", "doc", "pdf", "opendocument",
-               "html", "xml", "mb", "no"}
+               "mb", "no"}
 
 # The words the page shows in its result and its status line: every shown text node but the
 # preview's cells (the workbook's own values and headers, not a message of ours).
