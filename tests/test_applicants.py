@@ -82,8 +82,7 @@ def test_case(case):
     assert evaluate(entry["person"]) == entry["result"]
 
 
-@pytest.mark.parametrize("case_id", ["senior-one-year-short", "age-male-50-one-year-met",
-                                     "transferred-this-year-not-required", "exam-completes-professional"])
+@pytest.mark.parametrize("case_id", CASE_IDS)
 def test_the_command_line_check_agrees(case_id):
     entry = entry_of(case_id)
     done = subprocess.run([sys.executable, "-m", "rules_py", "check", "-", "--json"], cwd=ROOT,
