@@ -344,12 +344,27 @@ def first_visit_lines(r: dict) -> list[str]:
     return lines
 
 
+def remeasured(merged: list[dict]) -> list[tuple[str, list[str], str]]:
+    """Steps re-measured later (run.py --merge), each replacing that step's figures: for every
+    later run whose figures still stand, in the order they ran, its time, the steps whose figures
+    are its own, and the load before it."""
+    latest: dict[str, str] = {}
+    for run in sorted(merged, key=lambda run: run["started"]):
+        for step in run["steps"]:
+            if step not in ("machine", "serve"):
+                latest[step] = run["started"]
+    return [(run["started"], [step for step in run["steps"] if latest.get(step) == run["started"]],
+             run["machine"]["load_before"])
+            for run in sorted(merged, key=lambda run: run["started"])
+            if any(latest.get(step) == run["started"] for step in run["steps"])]
+
+
 def machine_lines(r: dict) -> list[str]:
     m = r["machine"]
-    # Steps re-measured later (run.py --merge), each replacing that step's figures.
-    extra = [f"- Re-measured at {m['started']}: {', '.join(s for s in m['steps'] if s not in ('machine', 'serve'))} "
-             f"(load average {m['machine']['load_before']} before); figures of steps not named are from the run above"
-             for m in r.get("merged", [])]
+    extra = [f"- Re-measured at {started}: {', '.join(steps)} (load average {load} before)"
+             for started, steps, load in remeasured(r.get("merged", []))]
+    if extra:
+        extra.append("- Figures of steps not named above are from the first run")
     return [f"- Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gb']:.0f} GB RAM, {m['os']}",
             f"- Browser: {m['chromium']}, headless, via Playwright {m['playwright']}",
             f"- CPython {m['python']}; Pyodide {m['pyodide']} (Python {m['pyodide_python']}); "
