@@ -54,9 +54,9 @@ def watch_console(page) -> list[str]:
 
 
 def screenshot(page, name: str, locator=None, full_page: bool = False) -> Path:
-    """Save a phone-width screenshot as build/screenshots/<name>-375.png, for a person to look at."""
+    """Save a screenshot as build/screenshots/<name>-<viewport width>.png, for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}-375.png"
+    path = SCREENSHOTS / f"{name}-{page.viewport_size['width']}.png"
     if locator is not None:
         locator.screenshot(path=str(path))
     else:

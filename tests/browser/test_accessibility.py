@@ -68,7 +68,7 @@ def test_axe_on_self_check_error_and_result(a11y_context, site_server):
     card = sc.check()
     assert card.get_attribute("data-status") == "not_met"
     assert serious_violations(page) == [], "with a result"
-    name = f"a11y-selfcheck-result-{page.viewport_size['width']}-{'large' if large else 'normal'}"
+    name = f"a11y-selfcheck-result-{'large' if large else 'normal'}"
     screenshot(page, name, card)
     assert errors == []
 
@@ -92,7 +92,7 @@ def test_axe_on_a_roster_report(a11y_context, site_server):
     page.locator(".rc-kind").first.evaluate("details => { details.open = true; }")
     page.locator(".rc-sheet .rc-bad").first.click()
     assert serious_violations(page) == []
-    name = f"a11y-roster-report-{page.viewport_size['width']}-{'large' if large else 'normal'}"
+    name = f"a11y-roster-report-{'large' if large else 'normal'}"
     screenshot(page, name, result)
     assert errors == []
 
@@ -103,7 +103,7 @@ def test_axe_on_an_applicants_report(a11y_context, site_server):
     page.locator("#rc-download-link").wait_for(timeout=60_000)
     assert page.locator("#ac-table tbody tr").count() == 6
     assert serious_violations(page) == []
-    name = f"a11y-applicants-report-{page.viewport_size['width']}-{'large' if large else 'normal'}"
+    name = f"a11y-applicants-report-{'large' if large else 'normal'}"
     screenshot(page, name, result)
     assert errors == []
 
