@@ -150,6 +150,17 @@ def test_cli_writes_the_marked_workbook_and_never_over_the_input(workbooks, tmp_
     assert again.returncode == 2 and "--force" in again.stderr + again.stdout
 
 
+def test_what_the_marked_copy_lacks_is_said_before_the_download():
+    """A 公章 image (or macros) in the clerk's workbook: the copy cannot keep it, and the report
+    says so, as the roster's does; a plain workbook lacks nothing."""
+    sealed = rf.add_member(af.filled([af.met_senior(0)]), "xl/media/image1.png", b"\x89PNG\r\n\x1a\n")
+    report = check_applicants(sealed, "有公章.xlsx", annotate=True)
+    assert report["annotation_lacks"] == {"images": "图片（如公章、签名）"}
+    [lacks] = [n for n in report["notes"] if n["code"] == "copy_lacks"]
+    assert "公章" in lacks["message"] and report["annotated_xlsx"]
+    assert check_applicants(af.filled([af.met_senior(0)]), "核对表.xlsx")["annotation_lacks"] == {}
+
+
 def test_cli_summary_and_json(workbooks):
     done = run_cli("applicants", str(workbooks["short"]))
     assert "第 5 行 申报人0：已满足" in done.stdout and "第 6 行 申报人1：尚差 270 学时" in done.stdout

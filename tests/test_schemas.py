@@ -455,7 +455,10 @@ def test_applicants_reports_follow_the_contract():
     reports = [check_applicants((ROOT / "examples" / "applicants-example.xlsx").read_bytes(), "核对表.xlsx"),
                check_applicants(af.filled([af.met_senior(0, 出生日期="五月一日", 评审年度="二〇二五")],
                                           extra_headers=("出生日期",)), "核对表.xlsx"),
-               check_applicants(b"%PDF-1.4", "核对表.pdf")]
+               check_applicants(b"%PDF-1.4", "核对表.pdf"),
+               check_applicants(rf.add_member(af.filled([af.met_senior(0)]), "xl/media/image1.png", b"\x89PNG"),
+                                "有公章.xlsx")]
+    assert reports[-1]["annotation_lacks"] == {"images": "图片（如公章、签名）"}
     for report in reports:
         assert_valid("applicants-report", json_round_trip(report))
     assert set(SCHEMAS["applicants-report"]["$defs"]["own_code"]["enum"]) == set(OWN_CODES)

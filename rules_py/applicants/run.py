@@ -13,10 +13,11 @@ from rules_py.applicants.checks import ApplicantChecker
 from rules_py.forms import Form, form_by_id
 from rules_py.notice import Notice, load_notice
 from rules_py.roster import bounds, empty_rows
-from rules_py.roster.archive import as_bytes, inspect_archive
+from rules_py.roster.archive import as_bytes, copy_lacks, inspect_archive
 from rules_py.roster.checks import text_keys
 from rules_py.roster.codes import ANNOTATION_ERROR, ERROR, WARNING, Fatal, fatal_dict, note
-from rules_py.roster.file_formats import readable_workbook, source_note
+from rules_py.roster.file_formats import readable_workbook, source_lacks, source_note
+from rules_py.roster.run import say_what_the_copy_lacks
 from rules_py.roster.number_formats import describe_number_formats
 from rules_py.roster.table import read_tables
 from rules_py.wording import STATUS_NAMES
@@ -62,7 +63,7 @@ def check_applicants(data, filename: str = DEFAULT_FILENAME, *, annotate: bool =
         form = (form or form_by_id(notice, APPLICANTS_FORM)).for_reading()
         readable = readable_workbook(data, filename)  # .xls, .et and CSV as the roster check reads them
         data = read = readable.xlsx  # what the marked copy is made from, its empty rows and all
-        inspect_archive(data, filename)
+        parts = inspect_archive(data, filename)
         data, stripped_rows = empty_rows.strip_empty_rows(data)
         table = read_tables(data, form, on_progress, max_rows=MAX_ROWS).tables[0]  # the main sheet only, for now
         table.unknown_headers = [h for h in table.unknown_headers if h not in OWN_HEADERS]
@@ -82,6 +83,7 @@ def check_applicants(data, filename: str = DEFAULT_FILENAME, *, annotate: bool =
         report["notes"].append(note("converted", source_note(readable), source_format=readable.source))
     if stripped_rows:
         report["notes"].append(empty_rows.skipped_note(stripped_rows))
+    say_what_the_copy_lacks(report, source_lacks(readable) + copy_lacks(parts))
     _fill_rows(report, checker, problems, notice)
     if not annotate:
         return report

@@ -131,15 +131,20 @@ def run(data, filename, notice, annotate, on_progress,
     report["source_format"] = readable.source
     if readable.converted:
         report["notes"].append(note("converted", source_note(readable), source_format=readable.source))
-    lacks = source_lacks(readable) + copy_lacks(parts) + ([("unused_styles", f"没有单元格使用的 {unused_styles} 个单元格样式")]
-                                 if unused_styles else [])
+    unused = [("unused_styles", f"没有单元格使用的 {unused_styles} 个单元格样式")] if unused_styles else []
+    say_what_the_copy_lacks(report, source_lacks(readable) + copy_lacks(parts) + unused)
+    if not annotate:
+        return report, None, read
+    return report, annotate_report(read, report, notice=notice, form_id=form_id), read
+
+
+def say_what_the_copy_lacks(report: dict, lacks: list[tuple[str, str]]) -> None:
+    """``report["annotation_lacks"]`` (kind → Chinese name) and a note, before the clerk downloads
+    a marked copy without them (the roster's and the applicants' check)."""
     report["annotation_lacks"] = dict(lacks)
     if lacks:
         report["notes"].append(note("copy_lacks", f"标注版工作簿中不会有原文件的{'、'.join(label for _, label in lacks)}"
                                     "；请以标注版为指引，在原文件上修改。", kinds=[k for k, _ in lacks]))
-    if not annotate:
-        return report, None, read
-    return report, annotate_report(read, report, notice=notice, form_id=form_id), read
 
 
 def _describe_tables(report: dict, found) -> None:

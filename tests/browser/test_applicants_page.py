@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 
 from testkit import ROOT, SCREENSHOTS, record_requests, watch_console
 from testkit import applicants_factory as af
+from testkit import roster_factory as rf
 
 from rules_py.applicants import fatal_codes, limits
 from rules_py.applicants.annotate import EXPLANATION_HEADER, VERDICT_FILLS, VERDICT_HEADER
@@ -192,6 +193,21 @@ def test_a_large_workbook_shows_the_rows_read(phone, site_server, tmp_path):
     assert "正在核对“全院申报人员.xlsx”……已读取 1000 行" in progress, progress
     assert page.locator("#ac-table tbody tr").count() == 1500
     assert page.locator("#rc-progress").is_hidden()
+    assert errors == []
+
+
+def test_what_the_copy_lacks_is_said_beside_the_download(phone, site_server, tmp_path):
+    """A workbook with the unit's 公章 as an image: before the download the page says the copy has
+    no image, as the roster page does."""
+    page = phone.new_page()
+    errors = watch_console(page)
+    ap = ApplicantsPage(page, site_server).open().wait_ready()
+    sealed = rf.add_member(af.filled([af.met_senior(0), af.met_senior(1)]), "xl/media/image1.png", b"\x89PNG\r\n\x1a\n")
+    ap.pick(write(tmp_path, "有公章.xlsx", sealed))
+    ap.report()
+    page.locator("#rc-download-link").wait_for(timeout=60_000)
+    lacks = page.locator("#rc-lacks").inner_text()
+    assert "公章" in lacks and "原文件上修改" in lacks
     assert errors == []
 
 
