@@ -33,8 +33,8 @@ def squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-@pytest.mark.parametrize("width, large", [("375", False), ("375", True), ("1280", False)],
-                         ids=["375-normal", "375-large", "1280-normal"])
+@pytest.mark.parametrize("width, large", [("375", False), ("375", True), ("1280", False), ("1280", True)],
+                         ids=["375-normal", "375-large", "1280-normal", "1280-large"])
 def test_the_result_card_prints_from_page_one(browser, site_server, tmp_path, width, large):
     context = new_context(browser, width, large)
     try:
