@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tomllib
+from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
@@ -105,3 +107,65 @@ def many(count: int) -> bytes:
                 cells[f"{year}年职业资格考试合格"] = "是"
         rows.append(applicant(i, sex="female" if i % 2 else "male", born=born, **cells))
     return own_sheet(rows, list(HEADERS), above=[[FORM.title]])
+
+
+# -- the case tables the applicants tests and the CPython/Pyodide parity test share ----------------
+
+CASES_DIR = Path(__file__).resolve().parent.parent / "tests" / "cases"
+
+# Rows → statuses (tests/cases/applicant_cases.toml): one row of one workbook per case.
+CASES = tomllib.loads((CASES_DIR / "applicant_cases.toml").read_text("utf-8"))["case"]
+
+
+def case_row(index: int, case: dict) -> dict:
+    return applicant(index, sex=case.get("sex", "male"), born=case.get("born", DEFAULT_BORN), **case["cells"])
+
+
+def case_table() -> bytes:
+    return filled([case_row(i, case) for i, case in enumerate(CASES)])
+
+
+BAD_CELLS = [
+    # (id, cells of a 高级 applicant who otherwise meets, code, header of the marked cell)
+    ("name-empty", {"姓名": None}, "missing_value", "姓名"),
+    ("id-checksum", {"身份证号码": "150404198005010011"}, "id_checksum", "身份证号码"),
+    ("id-as-number", {"身份证号码": 150404198005010000}, "id_stored_as_number", "身份证号码"),
+    ("id-15-digits", {"身份证号码": "150404800501001"}, "id_legacy_15", "身份证号码"),
+    ("level-empty", {"申报类别": None}, "missing_value", "申报类别"),
+    ("level-unknown", {"申报类别": "副高"}, "invalid_choice", "申报类别"),
+    ("review-year-unknown", {"评审年度": 2019}, "invalid_choice", "评审年度"),
+    ("review-year-outside-sheet", {"评审年度": 2024}, "window_not_in_sheet", "评审年度"),
+    ("assessment-years-empty", {"申报类别": "考核认定"}, "condition_missing", "考核认定年限"),
+    ("assessment-years-text", {"申报类别": "考核认定", "考核认定年限": "两年"}, "not_a_number", "考核认定年限"),
+    ("assessment-years-too-many", {"申报类别": "考核认定", "考核认定年限": 11}, "value_out_of_range", "考核认定年限"),
+    ("exceptional-unknown", {"破格": "Y"}, "invalid_choice", "破格"),
+    ("exceptional-without-years", {"破格": "是"}, "condition_missing", "任职年限"),
+    ("years-in-post-zero", {"破格": "是", "任职年限": 0}, "not_a_number", "任职年限"),
+    ("flag-unknown", {"非公有制经济领域": "有"}, "invalid_choice", "非公有制经济领域"),
+    *((f"flag-unknown-{header}", {header: answer}, "invalid_choice", header) for header, answer in
+      (("事业单位", "Y"), ("基层一线", "√"), ("出站博士后", "已出站"), ("高技能人才", "1"), ("中小学教师", "对"))),
+    ("transferred-text", {"转任年度": "去年"}, "invalid_year", "转任年度"),
+    ("transferred-two-years", {"转任年度": "2023、2024"}, "invalid_year", "转任年度"),
+    ("transferred-after-review", {"转任年度": 2026}, "invalid_year", "转任年度"),
+    ("epidemic-text", {"疫情防控年度": "2022、二三"}, "invalid_year", "疫情防控年度"),
+    ("hours-negative", {"2024年公需科目学时": -1}, "negative_hours", "2024年公需科目学时"),
+    ("hours-with-unit", {"2023年专业科目学时": "60学时"}, "not_a_number", "2023年专业科目学时"),
+    ("hours-too-large", {"2025年专业科目学时": 6000}, "hours_too_large", "2025年专业科目学时"),
+    ("exam-unknown", {"2024年职业资格考试合格": "合格"}, "invalid_choice", "2024年职业资格考试合格"),
+]
+
+
+def bad_cells_workbook() -> bytes:
+    return filled([met_senior(i, **cells) for i, (_, cells, _, _) in enumerate(BAD_CELLS)])
+
+
+# 学时自查's door: every person case (tests/cases/person_cases.toml) that applies for a title,
+# as of one date inside the notice's year.
+DOOR_AS_OF = "2025-06-30"
+DOOR_CASES = [case for case in tomllib.loads((CASES_DIR / "person_cases.toml").read_text("utf-8"))["case"]
+              if "error_field" not in case["expect"] and "error_field_any" not in case["expect"]
+              and case["input"]["application"]["level"] != "none"]
+
+
+def door_person(case: dict) -> dict:
+    return {"as_of": DOOR_AS_OF, **case["input"]}

@@ -475,3 +475,16 @@ CLERK_EXAMPLES = {
     "marked-then-fixed": marked_then_fixed,
     "formatted-cells": formatted_cells,
 }
+
+
+def marked_copy_roster() -> bytes:
+    """8 people on the blank form with six marks for the marked-copy tests: D6 checksum, H8 warning,
+    L8 text that looks like a formula, B10 missing, L11 and L12 bad phones."""
+    rows = people(8)
+    rows[1]["id_number"] = "150404198005010011"               # D6
+    rows[3]["public_hours"] = 12                                # H8
+    rows[3]["phone"] = AsText("=HYPERLINK(\"http://x\",\"y\")")  # L8
+    rows[5]["name"] = None                                      # B10
+    rows[6]["phone"] = "@bad"                                   # L11
+    rows[7]["phone"] = "+bad"                                   # L12
+    return from_form(rows)

@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,19 +20,13 @@ from rules_py.eligibility import EXEMPTION_ROWS
 from rules_py.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = tomllib.loads((ROOT / "tests" / "cases" / "applicant_cases.toml").read_text("utf-8"))["case"]
-CASE_IDS = [case["id"] for case in CASES]
-
-
-def case_row(index: int, case: dict) -> dict:
-    born = case.get("born", af.DEFAULT_BORN)
-    return af.applicant(index, sex=case.get("sex", "male"), born=born, **case["cells"])
+CASE_IDS = [case["id"] for case in af.CASES]
 
 
 @lru_cache(maxsize=1)
 def case_report() -> dict:
     """All cases in one workbook, checked once."""
-    return check_applicants(af.filled([case_row(i, case) for i, case in enumerate(CASES)]), "cases.xlsx")
+    return check_applicants(af.case_table(), "cases.xlsx")
 
 
 def entry_of(case_id: str) -> dict:
@@ -43,8 +36,8 @@ def entry_of(case_id: str) -> dict:
 # -- the case table ---------------------------------------------------------------------------------
 
 def test_case_table_is_well_formed():
-    assert len(set(CASE_IDS)) == len(CASES)
-    for case in CASES:
+    assert len(set(CASE_IDS)) == len(af.CASES)
+    for case in af.CASES:
         assert set(case["cells"]) <= set(af.HEADERS), case["id"]
         assert case["expect"]["status"] in ("met", "not_met", "not_restrictive", "not_required")
 
@@ -52,22 +45,22 @@ def test_case_table_is_well_formed():
 def test_every_reachable_rule_has_a_case():
     """Every clause of 二（三）and 二（五）, and 二（四）4, is exercised; every row of 二（五） applies
     in some case, and each passes and fails somewhere."""
-    clauses = {c for case in CASES for c in case["clauses"]}
+    clauses = {c for case in af.CASES for c in case["clauses"]}
     assert {"s2-3-1", "s2-3-2", "s2-4-4", *(f"s2-5-{i}" for i in range(1, 7))} <= clauses
-    applied = {code for case in CASES for code in case["expect"]["applied"]}
+    applied = {code for case in af.CASES for code in case["expect"]["applied"]}
     assert applied == {row.__name__ for row in EXEMPTION_ROWS}
-    statuses = {case["expect"]["status"] for case in CASES}
+    statuses = {case["expect"]["status"] for case in af.CASES}
     assert statuses == {"met", "not_met", "not_restrictive", "not_required"}
 
 
 def test_the_case_workbook_has_no_problems():
     report = case_report()
     assert report["fatal"] is None
-    assert report["rows_checked"] == len(CASES)
+    assert report["rows_checked"] == len(af.CASES)
     assert [p for row in report["rows"] for p in row["problems"]] == [] and report["problems"] == []
 
 
-@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("case", af.CASES, ids=CASE_IDS)
 def test_case(case):
     entry = entry_of(case["id"])
     expect = case["expect"]
@@ -147,45 +140,14 @@ def test_headers_of_ones_own_are_read_with_their_synonyms():
 
 # -- a bad cell per column: the roster's kind of problem, no verdict ------------------------------------
 
-BAD_CELLS = [
-    # (id, cells of a 高级 applicant who otherwise meets, code, header of the marked cell)
-    ("name-empty", {"姓名": None}, "missing_value", "姓名"),
-    ("id-checksum", {"身份证号码": "150404198005010011"}, "id_checksum", "身份证号码"),
-    ("id-as-number", {"身份证号码": 150404198005010000}, "id_stored_as_number", "身份证号码"),
-    ("id-15-digits", {"身份证号码": "150404800501001"}, "id_legacy_15", "身份证号码"),
-    ("level-empty", {"申报类别": None}, "missing_value", "申报类别"),
-    ("level-unknown", {"申报类别": "副高"}, "invalid_choice", "申报类别"),
-    ("review-year-unknown", {"评审年度": 2019}, "invalid_choice", "评审年度"),
-    ("review-year-outside-sheet", {"评审年度": 2024}, "window_not_in_sheet", "评审年度"),
-    ("assessment-years-empty", {"申报类别": "考核认定"}, "condition_missing", "考核认定年限"),
-    ("assessment-years-text", {"申报类别": "考核认定", "考核认定年限": "两年"}, "not_a_number", "考核认定年限"),
-    ("assessment-years-too-many", {"申报类别": "考核认定", "考核认定年限": 11}, "value_out_of_range", "考核认定年限"),
-    ("exceptional-unknown", {"破格": "Y"}, "invalid_choice", "破格"),
-    ("exceptional-without-years", {"破格": "是"}, "condition_missing", "任职年限"),
-    ("years-in-post-zero", {"破格": "是", "任职年限": 0}, "not_a_number", "任职年限"),
-    ("flag-unknown", {"非公有制经济领域": "有"}, "invalid_choice", "非公有制经济领域"),
-    *((f"flag-unknown-{header}", {header: answer}, "invalid_choice", header) for header, answer in
-      (("事业单位", "Y"), ("基层一线", "√"), ("出站博士后", "已出站"), ("高技能人才", "1"), ("中小学教师", "对"))),
-    ("transferred-text", {"转任年度": "去年"}, "invalid_year", "转任年度"),
-    ("transferred-two-years", {"转任年度": "2023、2024"}, "invalid_year", "转任年度"),
-    ("transferred-after-review", {"转任年度": 2026}, "invalid_year", "转任年度"),
-    ("epidemic-text", {"疫情防控年度": "2022、二三"}, "invalid_year", "疫情防控年度"),
-    ("hours-negative", {"2024年公需科目学时": -1}, "negative_hours", "2024年公需科目学时"),
-    ("hours-with-unit", {"2023年专业科目学时": "60学时"}, "not_a_number", "2023年专业科目学时"),
-    ("hours-too-large", {"2025年专业科目学时": 6000}, "hours_too_large", "2025年专业科目学时"),
-    ("exam-unknown", {"2024年职业资格考试合格": "合格"}, "invalid_choice", "2024年职业资格考试合格"),
-]
-
-
 @pytest.fixture(scope="module")
 def bad_report():
-    rows = [af.met_senior(i, **cells) for i, (_, cells, _, _) in enumerate(BAD_CELLS)]
-    return check_applicants(af.filled(rows), "bad.xlsx")
+    return check_applicants(af.bad_cells_workbook(), "bad.xlsx")
 
 
-@pytest.mark.parametrize("index", range(len(BAD_CELLS)), ids=[b[0] for b in BAD_CELLS])
+@pytest.mark.parametrize("index", range(len(af.BAD_CELLS)), ids=[b[0] for b in af.BAD_CELLS])
 def test_a_bad_cell_gets_a_problem_and_no_verdict(bad_report, index):
-    _, _, code, header = BAD_CELLS[index]
+    _, _, code, header = af.BAD_CELLS[index]
     row = bad_report["rows"][index]
     errors = [p for p in row["problems"] if p["severity"] == "error"]
     assert [(p["code"], p["cell"]) for p in errors] == [(code, f"{af.letter(header)}{af.row_number(index)}")]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -26,14 +25,6 @@ from rules_py.notice import load_notice
 ROOT = Path(__file__).resolve().parent.parent
 NOTICE = load_notice()
 SHEET_YEARS = applicant_years(NOTICE)
-CASES = [case for case in tomllib.loads((ROOT / "tests" / "cases" / "person_cases.toml").read_text("utf-8"))["case"]
-         if "error_field" not in case["expect"] and "error_field_any" not in case["expect"]
-         and case["input"]["application"]["level"] != "none"]
-AS_OF = "2025-06-30"
-
-
-def person_of(case: dict) -> dict:
-    return {"as_of": AS_OF, **case["input"]}
 
 
 def fits_the_sheet(person: dict) -> bool:
@@ -53,15 +44,15 @@ def compared(result: dict) -> dict:
 
 
 def test_the_table_holds_saveable_and_refused_people():
-    saveable = [case for case in CASES if fits_the_sheet(case["input"])]
-    assert len(saveable) >= 40 and len(CASES) - len(saveable) >= 3
+    saveable = [case for case in af.DOOR_CASES if fits_the_sheet(case["input"])]
+    assert len(saveable) >= 40 and len(af.DOOR_CASES) - len(saveable) >= 3
     statuses = {case["expect"]["status"] for case in saveable}
     assert statuses == {"met", "not_met", "not_restrictive", "not_required"}
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", af.DOOR_CASES, ids=[case["id"] for case in af.DOOR_CASES])
 def test_save_then_read_gives_the_same_result(case):
-    person = person_of(case)
+    person = af.door_person(case)
     saved = save_person(person, NOTICE)
     if not fits_the_sheet(person):
         assert saved["xlsx"] is None
@@ -71,13 +62,13 @@ def test_save_then_read_gives_the_same_result(case):
     assert saved["problems"] == [] and saved["missing"] == ["姓名", "身份证号码"]
     [row] = read_persons(saved["xlsx"], saved["filename"], NOTICE)["rows"]
     assert row["problems"] == [] and row["name"] is None
-    again = evaluate({**row["person"], "as_of": AS_OF})
+    again = evaluate({**row["person"], "as_of": af.DOOR_AS_OF})
     assert same_within_a_sheet(compared(again), compared(evaluate(person)))
 
 
 def test_with_name_and_id_the_row_passes_the_applicants_check_as_it_is():
     """What HR receives: a row their own check reads without a word, judged as the person was."""
-    person = {"sex": "female", "birth_date": "1968-03-08", "as_of": AS_OF,
+    person = {"sex": "female", "birth_date": "1968-03-08", "as_of": af.DOOR_AS_OF,
               "application": {"level": "intermediate", "year": 2025},
               "circumstances": {"non_public_sector": True, "epidemic_frontline_years": [2023]},
               "activities": [{"year": 2024, "kind": "public_online", "hours": 30},
@@ -101,7 +92,7 @@ def test_with_name_and_id_the_row_passes_the_applicants_check_as_it_is():
 def test_pasted_into_the_blank_the_row_reads_the_same():
     """HR copies the person's whole row into their own blank: the two cells right of the table
     (性别, 出生日期) land under no header and are ignored; the ID says the same."""
-    person = person_of(CASES[0])
+    person = af.door_person(af.DOOR_CASES[0])
     person.update(sex="male", birth_date="1962-05-01")
     saved = save_person(person, NOTICE, name="王伟", id_number=make_id(5, "male", dt.date(1962, 5, 1)))
     source = load_workbook(io.BytesIO(saved["xlsx"]))[af.FORM.sheet_name]

@@ -34,9 +34,6 @@ import pytest
 from testkit import bad_rosters, office
 from testkit import roster_factory as rf
 from testkit import applicants_factory as af
-import test_applicants
-import test_applicants_door
-import test_roster
 from rules_py.browser import (applicants_json, evaluate_json, person_workbook_json, read_persons_json, roster_json,
                               roster_preview_json)
 
@@ -72,7 +69,7 @@ ISSUE_15_FIXTURES = {
 def roster_inputs() -> list[tuple[str, str, bytes]]:
     """(id, file name, workbook bytes): the example, a planted roster with every kind of mark, a
     larger clean one, and the wrong and hostile files (testkit/bad_rosters.py)."""
-    planted, _ = test_roster.planted_roster()
+    planted = rf.marked_copy_roster()
     items = [("roster:example", "roster-with-problems.xlsx", (ROOT / "examples/roster-with-problems.xlsx").read_bytes()),
              ("roster:planted", "单位花名册.xlsx", planted),
              ("roster:clean-300", "花名册.xlsx", rf.custom(rf.people(300)))]
@@ -101,8 +98,7 @@ def roster_inputs() -> list[tuple[str, str, bytes]]:
 def applicants_inputs() -> list[tuple[str, str, bytes]]:
     """(id, file name, workbook bytes): the applicants case table and its bad cells in one workbook
     each, 120 generated applicants, the same as .xls and GBK CSV, and a file that is no workbook."""
-    cases = af.filled([test_applicants.case_row(i, case) for i, case in enumerate(test_applicants.CASES)])
-    bad = af.filled([af.met_senior(i, **cells) for i, (_, cells, _, _) in enumerate(test_applicants.BAD_CELLS)])
+    cases, bad = af.case_table(), af.bad_cells_workbook()
     many = af.many(120)
     return [("applicants:case-table", "核对表.xlsx", cases), ("applicants:bad-cells", "核对表.xlsx", bad),
             ("applicants:many-120", "核对表.xlsx", many),
@@ -116,9 +112,9 @@ def door_inputs() -> list[tuple[str, str, str]]:
     """(id, person as JSON text, {name, id_number} as JSON text): every person case that applies for
     a title, saved as one row (those the sheet cannot hold are refused), one with a name and an ID
     number, one whose ID number does not fit."""
-    items = [(f"door:{case['id']}", json.dumps(test_applicants_door.person_of(case), ensure_ascii=False), "{}")
-             for case in test_applicants_door.CASES]
-    person = json.dumps(test_applicants_door.person_of(test_applicants_door.CASES[0]), ensure_ascii=False)
+    items = [(f"door:{case['id']}", json.dumps(af.door_person(case), ensure_ascii=False), "{}")
+             for case in af.DOOR_CASES]
+    person = json.dumps(af.door_person(af.DOOR_CASES[0]), ensure_ascii=False)
     person_of_id = json.loads(person) | {"sex": "female", "birth_date": "1968-03-08"}
     items += [("door:named", json.dumps(person_of_id, ensure_ascii=False),
                json.dumps({"name": "李芳", "id_number": rf.make_id(3, "female", dt.date(1968, 3, 8))}, ensure_ascii=False)),

@@ -529,19 +529,8 @@ def test_bytearray_and_memoryview_are_accepted():
 
 # -- the annotated workbook ----------------------------------------------------------------------
 
-def planted_roster() -> tuple[bytes, list[dict]]:
-    rows = rf.people(8)
-    rows[1]["id_number"] = "150404198005010011"                  # D6 checksum
-    rows[3]["public_hours"] = 12                                   # H8 warning
-    rows[3]["phone"] = rf.AsText("=HYPERLINK(\"http://x\",\"y\")")  # L8 text that looks like a formula
-    rows[5]["name"] = None                                         # B10 missing
-    rows[6]["phone"] = "@bad"                                      # L11
-    rows[7]["phone"] = "+bad"                                      # L12
-    return rf.from_form(rows), rows
-
-
 def test_annotated_workbook_has_fills_comments_and_a_linked_summary():
-    data, _ = planted_roster()
+    data = rf.marked_copy_roster()
     report, annotated = annotate_roster(data, "单位花名册.xlsx")
     assert annotated is not None
     expected_cells = {"D6", "H8", "L8", "B10", "L11", "L12"}
@@ -578,7 +567,7 @@ def test_annotated_workbook_has_fills_comments_and_a_linked_summary():
 
 
 def test_annotated_workbook_xml_holds_no_formula_outside_the_form():
-    data, _ = planted_roster()
+    data = rf.marked_copy_roster()
     _, annotated = annotate_roster(data)
     with zipfile.ZipFile(io.BytesIO(annotated)) as archive:
         names = archive.namelist()
@@ -590,7 +579,7 @@ def test_annotated_workbook_xml_holds_no_formula_outside_the_form():
 
 
 def test_annotation_is_reproducible_and_rechecking_an_annotated_copy_gives_the_same_report():
-    data, _ = planted_roster()
+    data = rf.marked_copy_roster()
     report, first = annotate_roster(data)
     _, second = annotate_roster(data)
     assert first == second
@@ -602,7 +591,7 @@ def test_annotation_is_reproducible_and_rechecking_an_annotated_copy_gives_the_s
 
 
 def test_fixed_cells_lose_their_marks_on_the_next_annotation():
-    data, _ = planted_roster()
+    data = rf.marked_copy_roster()
     _, annotated = annotate_roster(data)
     wb = load_workbook(io.BytesIO(annotated))
     ws = wb["花名册"]
@@ -628,7 +617,7 @@ def test_a_persons_own_comment_is_kept():
 
 
 def test_check_roster_annotate_flag_and_fatal_gives_no_workbook():
-    data, _ = planted_roster()
+    data = rf.marked_copy_roster()
     report = check_roster(data, annotate=True)
     assert isinstance(report.pop("annotated_xlsx"), bytes)
     json.dumps(report, ensure_ascii=False)
@@ -672,7 +661,7 @@ def test_cli_clean_roster_exits_0(tmp_path):
 
 
 def test_cli_errors_exit_1_with_json_and_annotation(tmp_path):
-    data, _ = planted_roster()
+    data = rf.marked_copy_roster()
     path, out = tmp_path / "in.xlsx", tmp_path / "标注.xlsx"
     path.write_bytes(data)
     done = run_cli("roster", str(path), "--json", "--annotate", str(out))
@@ -719,7 +708,7 @@ def office_files():
     """The planted roster re-saved by LibreOffice as .xlsx (cached formula results, shared
     strings), .xls, .ods and .csv: real files of each kind, not hand-made imitations
     (testkit/office.py; make test installs LibreOffice, so a missing soffice fails, never skips)."""
-    data, _ = planted_roster()
+    data = rf.marked_copy_roster()
     made = {target.split(":", 1)[0]: office.convert(data, target) for target in (office.XLSX, office.XLS, "ods")}
     made["csv"] = office.as_csv(data)
     return data, made
