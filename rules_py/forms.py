@@ -90,6 +90,11 @@ class Form:
         return 3 + len(self.header_lines)
 
     @property
+    def blank_name(self) -> str:
+        """How messages name the blank: the notice's "附件2", or our own form by its title."""
+        return self.attachment if self.notice_attachment else f"《{self.title}》"
+
+    @property
     def first_data_row(self) -> int:
         return self.header_row + 1
 

@@ -111,11 +111,11 @@ class Checker:
                 "code": "missing_column", "severity": ERROR, "value": None,
                 "message": f"{self.in_sheet}表头（第 {table.header_row} 行）中没有“{col.header}”列，这一列无法检查。",
                 "hint": f"请在表头加上“{col.header}”列" + (f"（也可写作：{names}）" if names else "")
-                        + f"，或使用{self.form.attachment}的空白表格。"})
+                        + f"，或使用{self.form.blank_name}的空白表格。"})
         optional = [col.header for col in absent if essential is not None and col.key not in essential]
         if optional:
             self.notes.append(note(
-                "columns_absent", f"{self.in_sheet}表中没有{self.form.attachment}的这些栏目：{'、'.join(optional)}。"
+                "columns_absent", f"{self.in_sheet}表中没有{self.form.blank_name}的这些栏目：{'、'.join(optional)}。"
                 "通知没有规定花名册的栏目，缺少这些栏目不算错误，只是这几项没有检查。", table.sheet,
                 fields=[col.key for col in absent if col.key not in essential]))
         if table.unknown_headers:

@@ -238,7 +238,12 @@ def test_wrong_files_get_the_chinese_message_and_big_ones_never_reach_the_worker
     hint = page.locator("#ac-roster-hint")
     hint.wait_for(timeout=CHECK_MS)
     assert hint.locator("a").get_attribute("href") == "../roster/"
+    assert hint.evaluate("(e) => e.parentElement.firstElementChild === e")  # said first, above the counts
     assert "申报类别" in page.locator("#ac-file-problems").inner_text()
+    # A person none of whose cells is wrong says why there is no verdict all the same.
+    reasons = page.locator('#ac-table tr[data-errors="0"] .ac-reason').all_inner_texts()
+    assert reasons and all(reason.startswith("表头缺少必填列") for reason in reasons)
+    assert "表头缺少必填列" not in page.locator('#ac-table tr:not([data-errors="0"]) .ac-reason').first.inner_text()
     assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 375
     assert_local_only(requests, site_server, errors, methods)
 

@@ -42,7 +42,9 @@ function personRow(data, row) {
       h("small", { class: "ac-rowno" }, `第 ${row.row} 行`)),
     h("td", { class: "ac-verdict-cell", colspan: settled ? null : 2 },
       h("strong", { class: `ac-verdict ac-verdict--${row.status || "unchecked"}` }, settled ? row.verdict : "有错误，未核对"),
-      settled ? verdictDetail(row) : h("p", { class: "ac-reason" }, "请先改正下面的单元格，再重新核对："),
+      settled ? verdictDetail(row) : h("p", { class: "ac-reason" }, errors
+        ? "请先改正下面的单元格，再重新核对："
+        : "表头缺少必填列（见上面“表格本身的问题”），这一行未核对。"),
       row.problems.length ? problemItems(row.problems.map((p) => ({ ...p, message: p.message.replace(/^第 \d+ 行 /, "") }))) : null),
     settled ? h("td", { class: "ac-clauses" }, h("span", { class: "ac-clauses-label" }, "依据：通知 "),
       clauseLinks(data, row.result.application.clauses)) : null);
@@ -61,14 +63,23 @@ function peopleTable(data, report) {
 /** Problems of the file, not of one person (a required column missing from the header). */
 function fileProblems(data, report) {
   if (!report.problems.length) return null;
-  const looksLikeRoster = report.problems.some((p) => p.code === "missing_column" && p.field === "level");
   return h("section", { class: "ac-file-problems", id: "ac-file-problems" },
     h("h3", {}, "表格本身的问题"),
-    problemItems(report.problems),
-    looksLikeRoster
-      ? h("p", { class: "sc-hint", id: "ac-roster-hint" }, "这个文件没有“申报类别”列，可能是培训花名册（附件2）：花名册请用",
-        h("a", { href: "../roster/" }, "花名册自查"), "检查。")
-      : null);
+    problemItems(report.problems));
+}
+
+// A 花名册 (附件2) checked here by mistake: no 申报类别 column, and the roster's hour columns among
+// the headers this check does not know (the engine's columns_unknown note names them).
+function looksLikeRoster(report) {
+  const noLevel = report.problems.some((p) => p.code === "missing_column" && p.field === "level");
+  const unknown = (report.notes || []).filter((note) => note.code === "columns_unknown").flatMap((note) => note.headers || []);
+  return noLevel && unknown.some((header) => /^(公需|专业)科目学时/.test(header));
+}
+
+function rosterHint() {
+  return h("p", { class: "rc-lacks", id: "ac-roster-hint" }, h("strong", {}, "这是培训花名册（附件2）吗？"),
+    "这个文件有“公需科目学时”“专业科目学时”栏目，却没有“申报类别”，这里无法逐人核对。花名册请到",
+    h("a", { href: "../roster/" }, "花名册自查"), "检查；要核对职称申报人员，请用本页的空白核对表。");
 }
 
 function summary(data, report, several) {
@@ -83,15 +94,15 @@ function summary(data, report, several) {
     unchecked || errors
       ? h("p", {}, "有错误的行没有结论：请按提示在原文件上改正后重新核对。")
       : null,
-    short ? h("p", {}, "尚差学时的，各年度差多少见下表；标注版工作簿的“说明”列写有每人的完整结论。") : null,
+    short ? h("p", {}, "尚差学时的，各年度差多少见下面的“每人结论”；标注版工作簿的“说明”列写有每人的完整结论。") : null,
     h("p", { class: "sc-hint" }, "结论按各人审验卡上的学时和所填情形得出，供单位自查参考，以主管部门的审核为准。"),
     several ? h("p", { class: "sc-hint" }, "一次核对一个文件：这里核对的是拖入的第一个文件。") : null);
 }
 
 /** Show the report, with `download` (the marked workbook's box) after the table. */
 export function renderApplicantsReport(page, data, report, several, download) {
-  show(page, summary(data, report, several), fileProblems(data, report), peopleTable(data, report), download,
-    againButton(page));
+  show(page, looksLikeRoster(report) ? rosterHint() : null, summary(data, report, several), fileProblems(data, report),
+    peopleTable(data, report), download, againButton(page));
 }
 
 export const COPY_HINT = "在您的表格右侧加了“结论”“说明”两列（已满足、不作为限制性条件、不要求标绿，尚差学时标橙，" +
