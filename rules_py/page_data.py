@@ -113,6 +113,8 @@ def what_if_kinds(notice: Notice) -> dict[str, str]:
 
 def notice_data(notice_id: str) -> dict:
     """What the self-check form shows before the engine has loaded: labels, clauses, thresholds."""
+    from rules_py.applicants.door import refusals  # openpyxl: the build has it, the page's first visit need not
+
     notice = load_notice(notice_id)
     data = notice.data
     return {
@@ -151,6 +153,8 @@ def notice_data(notice_id: str) -> dict:
                        for code, spec in notice.exemptions.items() if isinstance(spec, dict)},
         "input_limits": notice.input_limits,
         "application_years": application_years(notice),
+        # 保存为核对表: the applications the sheet cannot hold, said before the person types a name.
+        "door_refusals": refusals(notice, application_years(notice), range(1, ASSESSMENT_YEARS_LIMIT + 1)),
         "birth_date": {"min": f"{notice.year - OLDEST_AGE}-01-01", "max": f"{notice.year}-12-31"},
         "form_fields": FORM_FIELDS,
         "activity_form_parts": ACTIVITY_FORM_PARTS,

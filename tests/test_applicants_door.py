@@ -20,7 +20,9 @@ from rules_py.applicants.door import read_persons, same_within_a_sheet, save_per
 from rules_py.browser import person_workbook_json, read_persons_json
 from rules_py.evaluate import evaluate
 from rules_py.forms import applicant_years
-from rules_py.notice import load_notice
+from rules_py.notice import LEVELS, load_notice
+from rules_py.page_data import notice_data
+from rules_py.person import ASSESSMENT_YEARS_LIMIT
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTICE = load_notice()
@@ -144,6 +146,25 @@ def test_a_file_that_is_not_a_workbook_is_fatal_in_chinese():
 def test_no_application_cannot_be_saved():
     answer, data = person_workbook_json(json.dumps({"application": {"level": "none", "year": 2025}}), "{}")
     assert data is None and "选择申报类别" in json.loads(answer)["problems"][0]["message"]
+
+
+def test_the_page_refuses_before_asking_exactly_where_saving_would_refuse():
+    """The page's refusal table (looked up by level, year, 考核认定 years, as selfcheck-door.js does)
+    against save_person itself, for every application the form can ask for."""
+    data = notice_data(NOTICE.id)
+    table = data["door_refusals"]
+    said_at = {True: 0, False: 0}
+    for level in LEVELS:
+        for year in data["application_years"]:
+            for length in range(1, ASSESSMENT_YEARS_LIMIT + 1) if level == "assessment" else (None,):
+                application = {"level": level, "year": year, "exceptional": False, "assessment_years": length}
+                answer = save_person({"sex": "female", "birth_date": "1980-05-01", "as_of": af.DOOR_AS_OF,
+                                      "application": application, "activities": []}, NOTICE)
+                said = answer["problems"][0]["message"] if answer["problems"] else None
+                looked_up = table.get(level) or table.get(f"{level}|{year}") or table.get(f"{level}|{year}|{length}")
+                assert looked_up == said, (level, year, length)
+                said_at[said is not None] += 1
+    assert said_at[True] >= len(table) and said_at[False] >= 10  # both kinds are reached
 
 
 def test_a_person_the_engine_refuses_comes_back_as_its_error():

@@ -32,7 +32,7 @@ from rules_py.blank_forms import DATE_FORMAT, form_workbook_bytes
 from rules_py.eligibility import base_window
 from rules_py.evaluate import evaluate
 from rules_py.forms import APPLICANT_FLAGS, APPLICANT_LEVELS, NO, YES, Form, applicant_years, form_by_id
-from rules_py.notice import Notice, load_notice
+from rules_py.notice import LEVELS, Notice, load_notice
 from rules_py.person import Application
 from rules_py.roster.codes import ERROR
 from rules_py.xlsx import reproducible_xlsx, set_text
@@ -79,7 +79,7 @@ def row_values(person: dict, result: dict, notice: Notice, *, name: str = "", id
     return {key: value for key, value in values.items() if value not in (None, "")}
 
 
-def _refusal(person: dict, notice: Notice) -> dict | None:
+def refusal(person: dict, notice: Notice) -> dict | None:
     """Why this application cannot be a row of the notice's sheet, as {field, message}; else None."""
     application = person.get("application") or {}
     level, year = application.get("level"), application.get("year")
@@ -96,6 +96,23 @@ def _refusal(person: dict, notice: Notice) -> dict | None:
         return {"field": "application.assessment_years",
                 "message": f"您的申报要核对 {window[0]}–{window[-1]} 年的学时，核对表只有 {span} 年的学时栏目，不能保存为核对表。"}
     return None
+
+
+def refusals(notice: Notice, years: list[int], assessment_years: range) -> dict[str, str]:
+    """Every application the self-check form can ask for (a level, one of ``years``, for 考核认定
+    each of ``assessment_years``) that the sheet cannot hold, with its refusal: the page says it
+    before asking for a name. Keyed by what the refusal rests on: "level", "level|year" or
+    "level|year|assessment_years"; the page looks the three up in that order."""
+    table = {}
+    for level in LEVELS:
+        for year in years:
+            for length in assessment_years if level == "assessment" else (None,):
+                refused = refusal({"application": {"level": level, "year": year, "assessment_years": length}}, notice)
+                if refused:
+                    parts = {"application.level": (level,), "application.year": (level, year)}.get(
+                        refused["field"], (level, year) if length is None else (level, year, length))
+                    table["|".join(map(str, parts))] = refused["message"]
+    return table
 
 
 def workbook_bytes(values: dict, notice: Notice) -> bytes:
@@ -162,9 +179,9 @@ def save_person(person: dict, notice: Notice | str | None = None, *, name: str =
     name, id_number = " ".join(str(name or "").split()), str(id_number or "").strip().upper()
     answer = {"filename": download_name(notice, name), "xlsx": None, "missing": [], "problems": []}
     result = evaluate(person, notice.id)  # raises InputError for a person the engine refuses
-    refusal = _refusal(person, notice)
-    if refusal:
-        answer["problems"].append(refusal)
+    refused = refusal(person, notice)
+    if refused:
+        answer["problems"].append(refused)
         return answer
     form = form_by_id(notice, APPLICANTS_FORM)
     answer["missing"] = [form.column(key).header for key, value in zip(IDENTITY, (name, id_number)) if not value]

@@ -13,10 +13,12 @@ import re
 import pytest
 
 from testkit import applicants_factory as af
+from rules_py.applicants.door import refusal
+from rules_py.notice import load_notice
 from testkit import phone_page, record_requests, screenshot, watch_console
 
 from a11y import serious_violations
-from pages import CHECK_DAY, READY_MS, SelfCheck, assert_local_only, fill_short_person
+from pages import CHECK_DAY, READY_MS, SelfCheck, assert_local_only, fill_person_with_open_gaps, fill_short_person
 
 pytestmark = pytest.mark.browser
 
@@ -195,3 +197,24 @@ def test_a_name_and_id_number_go_into_the_file_and_a_wrong_number_is_said_first(
     assert sheet.cell(af.FIRST_ROW, 2).value == make_id(4, "female", dt.date(1988, 3, 1))
     assert "空的" not in page.locator(".sc-door-status").inner_text()
     assert [e for e in errors if "selfcheck worker" not in e] == []
+
+
+def test_an_application_the_sheet_cannot_hold_is_refused_before_any_question(phone, site_server):
+    """评审年度 2026 is outside the 2023–2025 sheet: pressing 保存为核对表 says so at once, in the
+    engine's words, without asking for a name or fetching the workbook tools."""
+    requests = record_requests(phone)
+    page = phone.new_page()
+    errors = watch_console(page)
+    page.clock.set_fixed_time(CHECK_DAY)
+    sc = SelfCheck(page, site_server).open().wait_ready()
+    fill_person_with_open_gaps(sc)  # 中级, 2026
+    sc.check()
+    page.get_by_role("button", name="保存为核对表").click()
+    status = page.locator(".sc-door-status.sc-form-error")
+    status.wait_for(timeout=READY_MS)
+    expected = refusal({"application": {"level": "intermediate", "year": 2026}}, load_notice())["message"]
+    assert status.inner_text() == "不能保存为核对表：" + expected
+    assert page.locator("#sc-door-save-panel").count() == 0
+    assert page.get_by_role("button", name="保存为核对表").get_attribute("aria-expanded") == "false"
+    assert [url for url in requests if WORKBOOK_WHEELS.search(url)] == []
+    assert errors == []

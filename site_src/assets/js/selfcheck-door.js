@@ -77,8 +77,23 @@ function closePanel(door) {
   door.saveButton.setAttribute("aria-expanded", "false");
 }
 
+/** Why the current answers cannot be a row of the sheet, or null: the form's own problem first,
+ * then the page data's refusals (rules_py/applicants/door.py, refusals), looked up by what each rests on. */
+function saveProblem(page) {
+  const problem = formProblem(page.answers, page.notice);
+  if (problem) return `请先改正上面的填写：${problem.message}`;
+  const { level, year, assessment_years: length } = buildPerson(page.answers, page.notice).application;
+  const refusals = page.notice.door_refusals;
+  return refusals[level] || refusals[`${level}|${year}`] || refusals[`${level}|${year}|${length}`] || null;
+}
+
 function openSave(door) {
   if (door.panel.querySelector("#sc-door-save-panel")) return;
+  const problem = saveProblem(door.page);
+  if (problem) {
+    say(door, [h("strong", {}, "不能保存为核对表："), problem], { alert: true });
+    return;
+  }
   door.panel.replaceChildren(savePanel(door));
   door.saveButton.setAttribute("aria-expanded", "true");
   say(door, null);
@@ -88,9 +103,9 @@ function openSave(door) {
 
 async function saveRow(door) {
   const { page } = door;
-  const problem = formProblem(page.answers, page.notice);
+  const problem = saveProblem(page);  // the answers may have changed while the panel was open
   if (problem) {
-    say(door, `请先改正上面的填写：${problem.message}`, { alert: true });
+    say(door, [h("strong", {}, "没有保存："), problem], { alert: true });
     return;
   }
   const person = buildPerson(page.answers, page.notice, isoDay(new Date()));
