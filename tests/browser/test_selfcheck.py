@@ -569,6 +569,32 @@ def test_fill_every_open_gap_at_once(phone, site_server):
     assert errors == []
 
 
+def test_when_every_year_is_over_the_past_years_box_comes_first_and_trial_waits_for_it(phone, site_server):
+    """中级 2025 checked in March 2026: 2023–2025 are all over, so no year is offered until the
+    person ticks the past-years box, placed before the choices; 试算 cannot be pressed before."""
+    page = phone.new_page()
+    errors = watch_console(page)
+    page.clock.set_fixed_time("2026-03-02T10:00:00")
+    sc = SelfCheck(page, site_server).open()
+    fill_short_person(sc)
+    sc.check()
+    whatif = page.locator(".sc-whatif")
+    assert "都已结束" in whatif.locator(".sc-whatif-closed").inner_text()
+    assert page.locator("#sc-whatif-year option").count() == 0
+    go = whatif.get_by_role("button", name="试算")
+    assert go.is_disabled()
+    box = whatif.get_by_label(re.compile("也试算已结束的年度"))
+    assert box.evaluate("(e) => Boolean(e.compareDocumentPosition(document.getElementById('sc-whatif-year')) & 4)")
+    box.check()
+    assert go.is_enabled() and page.locator("#sc-whatif-year").input_value() == "2025"
+    page.select_option("#sc-whatif-year", "2024")
+    page.fill("#sc-whatif-hours", "15")
+    go.click()
+    page.wait_for_function("() => document.querySelector('.sc-whatif-line')?.dataset.status === 'met'")
+    sc.shot("whatif-all-over", whatif)
+    assert errors == []
+
+
 # ---------------------------------------------------------------------------------------------
 # Loading after 核对学时: the stage and the bytes beside the button
 # ---------------------------------------------------------------------------------------------

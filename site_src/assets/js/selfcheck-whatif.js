@@ -101,22 +101,23 @@ function fillAllPart(page, result, person, start, answer) {
     h("p", { class: "sc-hint" }, "按尚未结束的年度，把每一项所差的学时一次补齐后试算。"));
 }
 
-function yearChoices(select, start, withPast) {
-  // Newest first, as the form lists years.
+/** The year choices (newest first, as the form lists years); with none, 试算 waits for the past-years box. */
+function yearChoices(select, button, start, withPast) {
   const years = [...start.years, ...(withPast ? start.pastYears : [])].sort((a, b) => b - a);
   const chosen = Number(select.value) || start.year;
   select.replaceChildren(...years.map((y) => h("option", { value: String(y), selected: y === chosen }, `${y} 年`)));
-  select.disabled = !years.length;
+  select.disabled = button.disabled = !years.length;
 }
 
 /** One year and subject, `hours` more; past years only once the person ticks the box. */
 function singleTrialPart(page, result, person, start, answer) {
   const { notice } = page;
   const yearSelect = h("select", { class: "sc-input", id: "sc-whatif-year", "aria-label": "年度" });
-  yearChoices(yearSelect, start, false);
+  const go = h("button", { type: "button", class: "md-button", id: "sc-whatif-go", onclick: () => tryIt() }, "试算");
+  yearChoices(yearSelect, go, start, false);
   const pastBox = start.pastYears.length
     ? h("label", { class: "sc-choice sc-whatif-past" },
-      h("input", { type: "checkbox", id: "sc-whatif-past", onchange: (e) => yearChoices(yearSelect, start, e.target.checked) }),
+      h("input", { type: "checkbox", id: "sc-whatif-past", onchange: (e) => yearChoices(yearSelect, go, start, e.target.checked) }),
       h("span", { class: "sc-choice-text" }, `也试算已结束的年度（${start.pastYears.join("、")} 年）`))
     : null;
   const subjectSelect = h("select", { class: "sc-input", id: "sc-whatif-subject", "aria-label": "科目" },
@@ -125,10 +126,6 @@ function singleTrialPart(page, result, person, start, answer) {
     inputmode: "decimal", value: start.hours, "aria-label": "学时" });
   const tryIt = () => {
     const hours = toNumber(hoursInput.value);
-    if (!yearSelect.value) {
-      answer.replaceChildren(h("p", { class: "sc-form-error" }, "请先勾选“也试算已结束的年度”，再选择年度。"));
-      return;
-    }
     if (!hours || Number.isNaN(hours)) {
       answer.replaceChildren(h("p", { class: "sc-form-error" }, "请填写要增加的学时数，例如 15。"));
       return;
@@ -137,13 +134,16 @@ function singleTrialPart(page, result, person, start, answer) {
     const what = `假如 ${extra.year} 年再完成${subjectName(notice, extra.subject)} ${hoursInput.value.trim()} 学时：`;
     showTrial(page, answer, whatIfPerson(person, notice, extra), (next) => answerLines(notice, result, next, what, [extra.year]));
   };
+  // With no open year the box comes first: it is the step before any choice.
+  const openYears = start.years.length > 0;
   return h("div", { class: "sc-whatif-one" },
     h("p", { class: "sc-hint" }, start.gaps.length ? "或者只试一个年度、一个科目：" : "选一个年度、一个科目试算："),
+    openYears ? null : pastBox,
     h("div", { class: "sc-whatif-controls" },
       h("div", { class: "sc-whatif-pick" }, yearSelect, subjectSelect),
       h("label", { class: "sc-whatif-amount" }, h("span", {}, "再完成"), hoursInput, h("span", {}, "学时")),
-      h("button", { type: "button", class: "md-button", id: "sc-whatif-go", onclick: tryIt }, "试算")),
-    pastBox);
+      go),
+    openYears ? pastBox : null);
 }
 
 export function whatIf(page, result, person) {
