@@ -50,6 +50,18 @@ def test_a_chinese_word_finds_its_pages(context, site_server, term, expected_pag
     assert [url for url in requests if not url.startswith(site_server.url)] == []
 
 
+@pytest.mark.parametrize("term, tool", [("花名册", "roster/"), ("学时自查", "selfcheck/"), ("申报人员", "applicants/")])
+def test_a_tool_comes_first_for_its_name_and_its_snippet_is_its_own_words(context, site_server, term, tool):
+    """The reference page of check codes (boosted down) and the no-JavaScript fallback (kept out
+    of the index) once led the results for 花名册 with "python -m rules_py" and "JavaScript"."""
+    page = context.new_page()
+    page.goto(site_server.url)
+    hits = search(page, term)
+    assert urlsplit(hits[0]).path.endswith("/" + tool), hits
+    first = page.locator(".md-search-result__item").first.inner_text()
+    assert term in first.replace("\u200b", "") and "JavaScript" not in first
+
+
 def test_a_result_opens_its_page(context, site_server):
     page = context.new_page()
     errors = watch_console(page)
