@@ -114,3 +114,59 @@ def test_form_tables_leave_the_description_room_on_a_phone(phone_in_mode, site_s
         assert t["height"] <= 260 * t["rows"], t
     assert page.evaluate(SPLIT_DATES) == []
     page.locator('table[data-form="roster"]').screenshot(path=str(_shot(f"forms-roster-table-{mode}")))
+
+
+# ---------------------------------------------------------------------------------------------
+# 花名册自查: the preview of the rows with problems
+# ---------------------------------------------------------------------------------------------
+
+def roster_with_numbers() -> bytes:
+    """Three people as the reviewer gave them: a wrong check character in row 5's ID, 三十 in
+    row 6, no name and a short phone in row 7; the phones a landline (0476-8466847) and mobiles."""
+    rows = rf.people(3)
+    first = rows[0]["id_number"]
+    rows[0]["id_number"] = first[:-1] + ("0" if first[-1] != "0" else "1")
+    rows[1]["public_hours"] = "三十"
+    rows[2]["name"] = None
+    rows[2]["phone"] = "12345"
+    return rf.from_form(rows)
+
+
+# The cells of the sheet that must read whole: IDs, phone numbers, numbers, “（空）”.
+WHOLE_CELLS = """(linesOf) => {
+  const lines = eval(linesOf);
+  return [...document.querySelectorAll(".rc-sheet tbody td")]
+    .filter((td) => /^[0-9X-]{5,}$|^（空）$/.test(td.textContent.trim()))
+    .map((td) => ({cell: td.dataset.cell, text: td.textContent.trim(), lines: lines(td)}));
+}"""
+
+SCROLLER = """() => {
+  const box = document.querySelector(".rc-table-scroll");
+  return {overflow: box.scrollWidth - box.clientWidth, background: getComputedStyle(box).backgroundImage,
+          right: box.getBoundingClientRect().right, innerWidth};
+}"""
+
+
+def _assert_whole(page, view: str):
+    cells = page.evaluate(WHOLE_CELLS, LINES_OF)
+    texts = {c["text"] for c in cells}
+    assert "（空）" in texts and "0476-8466847" in texts and any(len(t) == 18 for t in texts), (view, cells)
+    assert [c for c in cells if c["lines"] != 1] == [], view
+    box = page.evaluate(SCROLLER)
+    assert box["right"] <= box["innerWidth"], "the box stays on the screen"
+    if box["overflow"] > 0:
+        # Wider than its box: it scrolls there, and the edge shadow says so.
+        assert "radial-gradient" in box["background"], box
+
+
+def test_roster_preview_keeps_numbers_whole(phone_in_mode, site_server, tmp_path):
+    page, mode = phone_in_mode
+    rp = RosterPage(page, site_server).open().wait_ready()
+    rp.pick(write(tmp_path, "花名册.xlsx", roster_with_numbers())).report()
+    page.locator(".rc-sheet").wait_for()
+    _assert_whole(page, "the columns with problems")
+    page.locator(".rc-preview").screenshot(path=str(_shot(f"roster-preview-{mode}")))
+    page.get_by_role("button", name="显示全部 13 列").click()
+    page.wait_for_function("() => document.querySelector('.rc-sheet').dataset.columns === '13'")
+    _assert_whole(page, "all 13 columns")
+    page.locator(".rc-preview").screenshot(path=str(_shot(f"roster-preview-all-{mode}")))
