@@ -170,3 +170,46 @@ def test_roster_preview_keeps_numbers_whole(phone_in_mode, site_server, tmp_path
     page.wait_for_function("() => document.querySelector('.rc-sheet').dataset.columns === '13'")
     _assert_whole(page, "all 13 columns")
     page.locator(".rc-preview").screenshot(path=str(_shot(f"roster-preview-all-{mode}")))
+
+
+# ---------------------------------------------------------------------------------------------
+# 学时自查: the error frame round a choice group
+# ---------------------------------------------------------------------------------------------
+
+FRAME = """() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return {top: r.top, left: r.left, right: r.right, bottom: r.bottom}; };
+  const field = document.querySelector('[data-path="sex"]');
+  const style = getComputedStyle(field);
+  return {
+    frame: box(field),
+    shadow: style.boxShadow,
+    section: box(field.closest(".sc-section")),
+    legend: box(field.querySelector("legend")),
+    choices: [...field.querySelectorAll(".sc-choice")].map(box),
+    error: box(field.querySelector(".sc-field-error")),
+  };
+}"""
+
+ROOM_PX = 6  # between the frame and what it surrounds
+
+
+def test_error_frame_surrounds_the_label_and_the_choices(phone_in_mode, site_server):
+    page, mode = phone_in_mode
+    sc = SelfCheck(_opened(page, site_server, "selfcheck/", clock=CHECK_DAY), site_server).wait_ready()
+    before = page.evaluate("() => document.querySelector('[data-path=\"sex\"] legend').getBoundingClientRect().left")
+    page.get_by_role("button", name="核对学时").click()
+    page.locator('[data-path="sex"] .sc-field-error').wait_for(timeout=60_000)
+    m = page.evaluate(FRAME)
+    frame = m["frame"]
+    assert m["shadow"] != "none"
+    inner = [m["legend"], *m["choices"], m["error"]]
+    for part in inner:
+        assert part["top"] >= frame["top"] + ROOM_PX, (part, frame)
+        assert part["left"] >= frame["left"] + ROOM_PX, (part, frame)
+        assert part["right"] <= frame["right"] - ROOM_PX, (part, frame)
+        assert part["bottom"] <= frame["bottom"] - ROOM_PX, (part, frame)
+    # The frame stays inside its section, and the label does not move sideways when it appears.
+    assert frame["left"] >= m["section"]["left"] + 2 and frame["right"] <= m["section"]["right"] - 2, m
+    assert abs(m["legend"]["left"] - before) < 1
+    page.locator('[data-path="sex"]').locator("xpath=ancestor::section[1]").screenshot(
+        path=str(_shot(f"selfcheck-sex-error-{mode}")))
