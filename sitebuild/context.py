@@ -132,8 +132,20 @@ def hours(value, gap: bool = False) -> str:
     return engine_hours(Fraction(value), round_up=gap)
 
 
+# A date as 2025-03-15 in a cell's text. The browser may break a line after its hyphens ("2025-03-" /
+# "15"): in HTML it is kept on one line.
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _html_text(text: str) -> str:
+    import markupsafe
+
+    return _DATE.sub(lambda m: f'<span class="nobreak">{m.group(0)}</span>', str(markupsafe.escape(text)))
+
+
 def _link_citations(notice, text: str, kind: str, base: str) -> str:
-    """Turn every "通知 二（五）1" in ``text`` into a link to that clause (Markdown or escaped HTML)."""
+    """Turn every "通知 二（五）1" in ``text`` into a link to that clause (Markdown or escaped HTML,
+    where a date stays on one line)."""
     import markupsafe
 
     by_citation = {c.citation: cid for cid, c in notice.clauses.items()}
@@ -145,11 +157,11 @@ def _link_citations(notice, text: str, kind: str, base: str) -> str:
         if kind == "md":
             out += [plain, f"[{match.group(0)}]({base}#{cid})"]
         else:
-            out += [str(markupsafe.escape(plain)),
+            out += [_html_text(plain),
                     f'<a href="{base}#{cid}">{markupsafe.escape(match.group(0))}</a>']
         last = match.end()
     tail = text[last:]
-    out.append(tail if kind == "md" else str(markupsafe.escape(tail)))
+    out.append(tail if kind == "md" else _html_text(tail))
     return "".join(out)
 
 
