@@ -5,7 +5,7 @@
 // page data (rules_py/page_data.py, applicants_data): statuses, severities, clause citations.
 
 import { h } from "./dom.js";
-import { againButton, fileLine, notesList, problemItems, show } from "./roster-report.js";
+import { againButton, fileLine, notesList, otherPageHint, problemItems, show, unknownHeaders } from "./roster-report.js";
 
 /** 共 N 人：已满足 …、尚未满足 …；M 行有错误，未核对 (the status names are the page data's). */
 export function headline(data, report) {
@@ -69,17 +69,16 @@ function fileProblems(data, report) {
 }
 
 // A 花名册 (附件2) checked here by mistake: no 申报类别 column, and the roster's hour columns among
-// the headers this check does not know (the engine's columns_unknown note names them).
+// the headers this check does not know.
 function looksLikeRoster(report) {
   const noLevel = report.problems.some((p) => p.code === "missing_column" && p.field === "level");
-  const unknown = (report.notes || []).filter((note) => note.code === "columns_unknown").flatMap((note) => note.headers || []);
-  return noLevel && unknown.some((header) => /^(公需|专业)科目学时/.test(header));
+  return noLevel && unknownHeaders(report).some((header) => /^(公需|专业)科目学时/.test(header));
 }
 
 function rosterHint() {
-  return h("p", { class: "rc-lacks", id: "ac-roster-hint" }, h("strong", {}, "这是培训花名册（附件2）吗？"),
+  return otherPageHint("ac-roster-hint", "这是培训花名册（附件2）吗？",
     "这个文件有“公需科目学时”“专业科目学时”栏目，却没有“申报类别”，这里无法逐人核对。花名册请到",
-    h("a", { href: "../roster/" }, "花名册自查"), "检查；要核对职称申报人员，请用本页的空白核对表。");
+    "../roster/", "花名册自查", "检查；要核对职称申报人员，请用本页的空白核对表。");
 }
 
 function summary(data, report, several) {

@@ -113,6 +113,16 @@ export function fileLine(report) {
   return `文件“${report.file}”，检查了 ${sheets.length} 个工作表：${each}。`;
 }
 
+/** The headers a report's columns_unknown notes name: what shows a workbook meant for the other page. */
+export function unknownHeaders(report) {
+  return (report.notes || []).filter((note) => note.code === "columns_unknown").flatMap((note) => note.headers || []);
+}
+
+/** "这是…吗？" above a report whose file looks meant for the other page, with the way there. */
+export function otherPageHint(id, question, text, href, label, tail) {
+  return h("p", { class: "rc-lacks", id }, h("strong", {}, question), text, h("a", { href }, label), tail);
+}
+
 /** How the file was read (rows, columns, sheets skipped; what the marked copy lacks): 说明, never a problem. */
 export function notesList(data, report) {
   const notes = report.notes || [];

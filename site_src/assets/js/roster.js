@@ -6,9 +6,9 @@
 // rows read), then the preview rows, then the marked workbook (the slowest part).
 // Nothing leaves the browser; a file over the size limit never even reaches the worker.
 
-import { h, IN_WECHAT, startSelfCheck } from "./selfcheck-client.js";
+import { IN_WECHAT, startSelfCheck } from "./selfcheck-client.js";
 import { previewTable } from "./roster-preview.js";
-import { downloadBox, renderReport } from "./roster-report.js";
+import { downloadBox, otherPageHint, renderReport, unknownHeaders } from "./roster-report.js";
 import { checkChosenFile, mountPicker } from "./workbook-page.js";
 
 const PREVIEW_ROWS = 10;     // rows with problems drawn as a small sheet
@@ -43,16 +43,15 @@ function checkFile(page, file, several = false) {
 }
 
 // A 申报人员学时核对表 checked here by mistake: its 申报类别 and per-year hour columns are headers
-// the roster does not know (the engine's columns_unknown note names them).
+// the roster does not know.
 function looksLikeApplicants(report) {
-  const unknown = (report.notes || []).filter((note) => note.code === "columns_unknown").flatMap((note) => note.headers || []);
-  return unknown.some((header) => header === "申报类别" || /^\d{4}年(公需|专业)科目学时$/.test(header));
+  return unknownHeaders(report).some((header) => header === "申报类别" || /^\d{4}年(公需|专业)科目学时$/.test(header));
 }
 
 function applicantsHint() {
-  return h("p", { class: "rc-lacks", id: "rc-applicants-hint" }, h("strong", {}, "这是申报人员学时核对表吗？"),
+  return otherPageHint("rc-applicants-hint", "这是申报人员学时核对表吗？",
     "这个文件有“申报类别”和各年度学时等栏目。要逐人核对学时是否满足职称申报要求，请到",
-    h("a", { href: "../applicants/" }, "申报人员学时核对"), "页面选择这个文件。");
+    "../applicants/", "申报人员学时核对", "页面选择这个文件。");
 }
 
 // Limits, codes, severities and column names: the page data (rules_py/page_data.py, roster_data).
